@@ -1,0 +1,1 @@
+"""Training the infilling model with torch (the optional `train` extra); the app never imports this."""

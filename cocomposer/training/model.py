@@ -1,0 +1,124 @@
+"""The two-stream (XLNet-style) cell transformer: one network for any mask and any decoding order.
+
+Cells (frame, voice) are tokens. A content stream carries each cell's value; a query stream, which
+never sees a cell's own value, predicts it. The `rank` input decides visibility: a cell's query
+attends to the content of every cell of strictly lower rank (rank 0 = given), and its content to
+cells of equal or lower rank. Chronological ranks give the exact autoregressive likelihood in one
+pass; all-equal ranks give parallel infilling conditionals for mask-predict decoding.
+Attention is biased by frame distance (ALiBi), so windows longer than those trained on still work.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from cocomposer.ai.vocabulary import NUM_CLASSES, NUM_INPUT_TOKENS, NUM_VOICES
+
+MASKED_SCORE = -1e9
+
+
+@dataclass
+class ModelConfig:
+    d_model: int = 128
+    n_heads: int = 4
+    n_layers: int = 6
+    d_ff: int = 512
+    dropout: float = 0.1
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class TwoStreamBlock(nn.Module):
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        d = config.d_model
+        self.n_heads = config.n_heads
+        self.norm_attention = nn.LayerNorm(d)
+        self.query = nn.Linear(d, d)
+        self.key = nn.Linear(d, d)
+        self.value = nn.Linear(d, d)
+        self.out = nn.Linear(d, d)
+        self.norm_ff = nn.LayerNorm(d)
+        self.ff = nn.Sequential(nn.Linear(d, config.d_ff), nn.GELU(), nn.Linear(config.d_ff, d))
+        self.dropout = nn.Dropout(config.dropout)
+        self.memory = nn.Parameter(torch.randn(d) * 0.02)  # a key every cell may attend to
+
+    def _heads(self, x: torch.Tensor) -> torch.Tensor:
+        b, n, d = x.shape
+        return x.view(b, n, self.n_heads, d // self.n_heads).transpose(1, 2)
+
+    def _attend(self, x: torch.Tensor, keys: torch.Tensor, values: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+        q = self._heads(self.query(x))
+        scores = q @ keys.transpose(-1, -2) / math.sqrt(q.shape[-1]) + bias
+        mixed = torch.softmax(scores, dim=-1) @ values
+        b, h, n, dh = mixed.shape
+        return self.out(mixed.transpose(1, 2).reshape(b, n, h * dh))
+
+    def _feed_forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.dropout(self.ff(self.norm_ff(x)))
+
+    def forward(self, content, query, content_bias, query_bias, update_content: bool = True):
+        normed_content = self.norm_attention(content)
+        memory = self.memory.expand(content.shape[0], 1, -1)
+        kv_input = torch.cat([memory, normed_content], dim=1)
+        keys, values = self._heads(self.key(kv_input)), self._heads(self.value(kv_input))
+        query = query + self.dropout(self._attend(self.norm_attention(query), keys, values, query_bias))
+        query = self._feed_forward(query)
+        if update_content:
+            content = content + self.dropout(self._attend(normed_content, keys, values, content_bias))
+            content = self._feed_forward(content)
+        return content, query
+
+
+class TwoStreamModel(nn.Module):
+    """tokens, rank: (B, T, 4) int64; beat_phase: (B,) int64 -> log-probabilities (B, T, 4, NUM_CLASSES)."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.config = config
+        d = config.d_model
+        self.token_embedding = nn.Embedding(NUM_INPUT_TOKENS, d)
+        self.voice_embedding = nn.Embedding(NUM_VOICES, d)
+        self.phase_embedding = nn.Embedding(4, d)
+        self.query_start = nn.Parameter(torch.randn(d) * 0.02)
+        self.blocks = nn.ModuleList(TwoStreamBlock(config) for _ in range(config.n_layers))
+        self.final_norm = nn.LayerNorm(d)
+        self.head = nn.Linear(d, NUM_CLASSES)
+        slopes = torch.tensor([2.0 ** (-8.0 * (i + 1) / config.n_heads) for i in range(config.n_heads)])
+        self.register_buffer("alibi_slopes", slopes * 4.0, persistent=False)  # per frame
+
+    def forward(self, tokens: torch.Tensor, rank: torch.Tensor, beat_phase: torch.Tensor) -> torch.Tensor:
+        batch, frames, voices = tokens.shape
+        cells = frames * voices
+        flat_tokens = tokens.reshape(batch, cells)
+        flat_rank = rank.reshape(batch, cells)
+        frame_index = torch.arange(frames, device=tokens.device).repeat_interleave(voices)
+        voice_index = torch.arange(voices, device=tokens.device).repeat(frames)
+        phase = (frame_index.unsqueeze(0) + beat_phase.unsqueeze(1)) % 4
+        position = self.voice_embedding(voice_index).unsqueeze(0) + self.phase_embedding(phase)
+        content = self.token_embedding(flat_tokens) + position
+        query = self.query_start + position
+
+        key_rank = torch.cat([torch.full_like(flat_rank[:, :1], -1), flat_rank], dim=1)
+        zero = torch.zeros((), dtype=content.dtype, device=content.device)
+        masked = torch.full((), MASKED_SCORE, dtype=content.dtype, device=content.device)
+        content_bias = torch.where(key_rank.unsqueeze(1) <= flat_rank.unsqueeze(2), zero, masked).unsqueeze(1)
+        query_bias = torch.where(key_rank.unsqueeze(1) < flat_rank.unsqueeze(2), zero, masked).unsqueeze(1)
+        key_frame = torch.cat([frame_index[:1], frame_index])
+        distance = (frame_index.unsqueeze(1) - key_frame.unsqueeze(0)).abs().to(content.dtype)
+        distance[:, 0] = 0  # the memory key sits at no distance
+        alibi = -self.alibi_slopes.view(-1, 1, 1) * distance
+        content_bias = content_bias + alibi
+        query_bias = query_bias + alibi
+
+        last = len(self.blocks) - 1
+        for i, block in enumerate(self.blocks):
+            content, query = block(content, query, content_bias, query_bias, update_content=i < last)
+        logits = self.head(self.final_norm(query))
+        return F.log_softmax(logits, dim=-1).view(batch, frames, voices, NUM_CLASSES)
