@@ -1,0 +1,95 @@
+"""Recording from a MIDI keyboard (mido + python-rtmidi) onto the current track at the playhead.
+
+Port callbacks arrive on rtmidi's thread and are handed to the UI thread through a queued signal;
+everything recorded in one take becomes one undo step.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from cocomposer.core import Note
+from cocomposer.core.editing import quantize_note
+from cocomposer.ui import commands
+from cocomposer.ui.document import SongDocument
+from cocomposer.ui.pianoroll.tools import EditSettings
+from cocomposer.ui.playback import PlaybackController
+
+
+def midi_input_ports() -> tuple[list[str], str | None]:
+    """(names of MIDI input ports, None) or ([], why recording is unavailable)."""
+    try:
+        import mido
+
+        names = mido.get_input_names()
+    except Exception as error:  # noqa: BLE001 - rtmidi raises its own SystemError types when there is no MIDI system
+        return [], f"MIDI recording unavailable: no MIDI system ({error})"
+    if not names:
+        return [], "MIDI recording unavailable: no MIDI input port found; connect a keyboard and restart"
+    return names, None
+
+
+class MidiRecorder(QObject):
+    """Listens to one input port while armed; note-ons and -offs become Notes at the playhead clock."""
+
+    message_received = Signal(int, int, bool)  # pitch, velocity, note on? (queued from the port thread)
+    take_finished = Signal(int)  # how many notes the take added
+
+    def __init__(self, doc: SongDocument, playback: PlaybackController, settings: EditSettings,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc, self.playback, self.settings = doc, playback, settings
+        self.ports, self.unavailable_reason = midi_input_ports()
+        self.quantize_input = False
+        self._port = None
+        self._held: dict[int, tuple[int, int]] = {}  # pitch -> (start tick, velocity)
+        self._take: list[Note] = []
+        self.message_received.connect(self.handle_note)
+
+    @property
+    def available(self) -> bool:
+        return bool(self.ports)
+
+    @property
+    def armed(self) -> bool:
+        return self._port is not None
+
+    def arm(self, port_name: str | None = None) -> None:
+        import mido
+
+        self._take, self._held = [], {}
+        self._port = mido.open_input(port_name or self.ports[0], callback=self._on_port_message)
+
+    def _on_port_message(self, message) -> None:
+        if message.type == "note_on" and message.velocity > 0:
+            self.message_received.emit(message.note, message.velocity, True)
+        elif message.type in ("note_off", "note_on"):
+            self.message_received.emit(message.note, 0, False)
+
+    def handle_note(self, pitch: int, velocity: int, on: bool) -> None:
+        """Note-on remembers where a pitch began; note-off turns it into a Note of the take."""
+        tick = self.playback.current_tick()
+        if on:
+            self._held[pitch] = (tick, velocity)
+            return
+        started = self._held.pop(pitch, None)
+        if started is not None:
+            start, velocity = started
+            self._take.append(Note(pitch, start, max(tick - start, 1), velocity))
+
+    def disarm(self) -> int:
+        """Close the port and put the take on the current track as one undo step; returns its size."""
+        if self._port is not None:
+            self._port.close()
+            self._port = None
+        for pitch in list(self._held):
+            self.handle_note(pitch, 0, False)
+        take, self._take = self._take, []
+        track = self.doc.current_track
+        if take and track is not None:
+            grid = self.settings.grid_ticks(self.doc.song)
+            if self.quantize_input and grid:
+                take = [quantize_note(n, grid, starts=True, lengths=True) for n in take]
+            self.doc.push(commands.add_notes(self.doc, track, take, "Record MIDI"))
+        self.take_finished.emit(len(take))
+        return len(take)

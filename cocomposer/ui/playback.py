@@ -1,0 +1,212 @@
+"""Playhead, loop region and live playback for the editor, on top of audio.playback.Player.
+
+The playhead position always comes from the player's audio clock; the QTimer here only asks for it
+about 30 times a second so the views can repaint. Without an audio device the editor keeps working
+and says once why it cannot play.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from cocomposer.audio.errors import AudioError
+from cocomposer.core import Track
+from cocomposer.core.song import DRUM_CHANNEL
+from cocomposer.ui.document import SongDocument
+
+POLL_INTERVAL_MS = 33
+RESCHEDULE_DELAY_MS = 60  # edits while playing are gathered this long before the player re-queues
+AUDITION_SECONDS = 0.4
+
+
+class PlaybackController(QObject):
+    """Transport state (playhead, loop, metronome) and the one Player, created on first use."""
+
+    playhead_moved = Signal(int)  # ticks
+    state_changed = Signal()  # playing / paused / stopped, loop or metronome toggled
+    loop_changed = Signal()  # loop region moved or cleared
+    unavailable = Signal(str)  # why playback cannot work; emitted once
+
+    def __init__(self, doc: SongDocument, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.playhead = 0
+        self.play_started_at = 0
+        self.loop_region: tuple[int, int] | None = None
+        self.loop_enabled = False
+        self.metronome = False
+        self.count_in = False
+        self.is_playing = False
+        self.unavailable_reason: str | None = None
+        self._player = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_INTERVAL_MS)
+        self._timer.timeout.connect(self._follow_audio_clock)
+        self._reschedule_timer = QTimer(self)
+        self._reschedule_timer.setSingleShot(True)
+        self._reschedule_timer.setInterval(RESCHEDULE_DELAY_MS)
+        self._reschedule_timer.timeout.connect(self._reschedule)
+        doc.song_replaced.connect(self._on_song_replaced)
+        for signal in (doc.notes_changed, doc.track_changed, doc.tracks_changed, doc.timing_changed):
+            signal.connect(self._reschedule_soon)
+
+    # --- the player ------------------------------------------------------------------------
+    def _ensure_player(self):
+        """The Player, or None (after announcing why once) when there is no audio device or SoundFont."""
+        if self._player is not None or self.unavailable_reason is not None:
+            return self._player
+        try:
+            from cocomposer.audio.playback import Player
+
+            self._player = Player(self.doc.song)
+        except AudioError as error:
+            self.unavailable_reason = f"Playback unavailable: {error}"
+            self.unavailable.emit(self.unavailable_reason)
+        return self._player
+
+    @property
+    def available(self) -> bool:
+        return self._ensure_player() is not None
+
+    # --- transport -------------------------------------------------------------------------
+    def toggle_play(self) -> None:
+        if self.is_playing:
+            self.pause()
+        else:
+            self.play()
+
+    def play(self) -> None:
+        player = self._ensure_player()
+        if player is None:
+            return
+        loop = self.loop_region if self.loop_enabled and self.loop_region else None
+        start = self.playhead
+        if loop and not loop[0] <= start < loop[1]:
+            start = loop[0]
+        player.song = self.doc.song
+        player.set_metronome(self.metronome, 1 if self.count_in else 0)
+        try:
+            player.play(start, loop=loop)
+        except AudioError as error:
+            self.unavailable.emit(f"Playback failed: {error}")
+            return
+        self.play_started_at = start
+        self.is_playing = True
+        self._timer.start()
+        self.state_changed.emit()
+
+    def pause(self) -> None:
+        if not self.is_playing:
+            return
+        self._player.pause()
+        self.is_playing = False
+        self._timer.stop()
+        self._move_playhead(int(self._player.position_ticks))
+        self.state_changed.emit()
+
+    def stop(self) -> None:
+        """Stop; the playhead goes back to where play began, or to the start when already stopped there."""
+        if self.is_playing:
+            self._player.stop()
+            self.is_playing = False
+            self._timer.stop()
+            self._move_playhead(self.play_started_at)
+            self.state_changed.emit()
+        else:
+            self._move_playhead(0)
+
+    def set_playhead(self, tick: int) -> None:
+        """Move the playhead (a ruler click); while playing, playback jumps there."""
+        tick = max(int(tick), 0)
+        if self.is_playing:
+            self._player.stop()
+            self.is_playing = False
+            self._move_playhead(tick)
+            self.play()
+        else:
+            self._move_playhead(tick)
+
+    def current_tick(self) -> int:
+        """Where the music is now: the audio clock while playing, else the playhead (ticks)."""
+        if self.is_playing and self._player is not None:
+            return int(self._player.position_ticks)
+        return self.playhead
+
+    def _move_playhead(self, tick: int) -> None:
+        if tick != self.playhead:
+            self.playhead = tick
+            self.playhead_moved.emit(tick)
+
+    def _follow_audio_clock(self) -> None:
+        player = self._player
+        if player is None:
+            return
+        self._move_playhead(int(player.position_ticks))
+        if not player.is_playing:
+            self.is_playing = False
+            self._timer.stop()
+            self.state_changed.emit()
+
+    # --- loop and metronome ------------------------------------------------------------------
+    def set_loop_region(self, start: int, end: int) -> None:
+        start, end = sorted((max(int(start), 0), max(int(end), 0)))
+        self.loop_region = (start, end) if end > start else None
+        self.loop_enabled = self.loop_region is not None
+        self.loop_changed.emit()
+        self.state_changed.emit()
+
+    def set_loop_enabled(self, enabled: bool) -> None:
+        self.loop_enabled = bool(enabled and self.loop_region)
+        self.state_changed.emit()
+
+    def set_metronome(self, enabled: bool) -> None:
+        self.metronome = enabled
+        if self._player is not None:
+            self._player.set_metronome(enabled)
+        self.state_changed.emit()
+
+    def set_count_in(self, enabled: bool) -> None:
+        self.count_in = enabled
+        self.state_changed.emit()
+
+    # --- auditioning ---------------------------------------------------------------------------
+    def audition(self, pitch: int, velocity: int = 96, track: Track | None = None) -> None:
+        """Sound a pitch briefly (a drawn or moved note, a keyboard click); silent without a device."""
+        player = self._ensure_player()
+        if player is None:
+            return
+        track = track or self.doc.current_track
+        channel, program = (track.channel, track.program) if track else (0, 0)
+        if track is not None and track.is_drum:
+            channel, program = DRUM_CHANNEL, 0
+        try:
+            player.play_note(channel, program, pitch, velocity, AUDITION_SECONDS)
+        except AudioError:
+            pass  # a failed preview beep is not worth interrupting the edit for
+
+    def _reschedule_soon(self, *_) -> None:
+        if self.is_playing:
+            self._reschedule_timer.start()
+
+    def _reschedule(self) -> None:
+        """Edits made while playing are heard from the current position on."""
+        if self.is_playing and self._player is not None:
+            self._player.reschedule()
+
+    def close(self) -> None:
+        """Free the audio device (on quit)."""
+        self._timer.stop()
+        if self._player is not None:
+            self._player.close()
+            self._player = None
+
+    def _on_song_replaced(self) -> None:
+        if self.is_playing:
+            self.stop()
+        if self._player is not None:
+            self._player.song = self.doc.song
+        self.loop_region = None
+        self.loop_enabled = False
+        self._move_playhead(0)
+        self.loop_changed.emit()
+        self.state_changed.emit()
