@@ -39,6 +39,7 @@ class TwoStreamBlock(nn.Module):
         super().__init__()
         d = config.d_model
         self.n_heads = config.n_heads
+        self.scale = 1.0 / math.sqrt(config.d_model // config.n_heads)
         self.norm_attention = nn.LayerNorm(d)
         self.query = nn.Linear(d, d)
         self.key = nn.Linear(d, d)
@@ -55,7 +56,7 @@ class TwoStreamBlock(nn.Module):
 
     def _attend(self, x: torch.Tensor, keys: torch.Tensor, values: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
         q = self._heads(self.query(x))
-        scores = q @ keys.transpose(-1, -2) / math.sqrt(q.shape[-1]) + bias
+        scores = q @ keys.transpose(-1, -2) * self.scale + bias
         mixed = torch.softmax(scores, dim=-1) @ values
         b, h, n, dh = mixed.shape
         return self.out(mixed.transpose(1, 2).reshape(b, n, h * dh))
@@ -94,31 +95,47 @@ class TwoStreamModel(nn.Module):
         self.register_buffer("alibi_slopes", slopes * 4.0, persistent=False)  # per frame
 
     def forward(self, tokens: torch.Tensor, rank: torch.Tensor, beat_phase: torch.Tensor) -> torch.Tensor:
+        """Grid form: every cell is both context (content) and query."""
         batch, frames, voices = tokens.shape
-        cells = frames * voices
-        flat_tokens = tokens.reshape(batch, cells)
-        flat_rank = rank.reshape(batch, cells)
-        frame_index = torch.arange(frames, device=tokens.device).repeat_interleave(voices)
-        voice_index = torch.arange(voices, device=tokens.device).repeat(frames)
-        phase = (frame_index.unsqueeze(0) + beat_phase.unsqueeze(1)) % 4
-        position = self.voice_embedding(voice_index).unsqueeze(0) + self.phase_embedding(phase)
-        content = self.token_embedding(flat_tokens) + position
-        query = self.query_start + position
+        frame = torch.arange(frames, device=tokens.device).repeat_interleave(voices).expand(batch, -1)
+        voice = torch.arange(voices, device=tokens.device).repeat(frames).expand(batch, -1)
+        flat_rank = rank.reshape(batch, -1)
+        log_probs = self.forward_cells(tokens.reshape(batch, -1), flat_rank, frame, voice,
+                                       flat_rank, frame, voice, beat_phase)
+        return log_probs.view(batch, frames, voices, NUM_CLASSES)
 
-        key_rank = torch.cat([torch.full_like(flat_rank[:, :1], -1), flat_rank], dim=1)
+    def forward_cells(self, context_tokens, context_rank, context_frame, context_voice,
+                      query_rank, query_frame, query_voice, beat_phase) -> torch.Tensor:
+        """Cell-list form: K context cells (values known to later ranks) and M query cells to predict.
+
+        All int64, (B, K) and (B, M); frames are absolute 16th indices within the window. A query sees
+        the context cells of strictly lower rank; a context cell sees those of equal or lower rank.
+        Returns (B, M, NUM_CLASSES) log-probabilities.
+        """
+        def position(frame, voice):
+            phase = (frame + beat_phase.unsqueeze(1)) % 4
+            return self.voice_embedding(voice) + self.phase_embedding(phase)
+
+        content = self.token_embedding(context_tokens) + position(context_frame, context_voice)
+        query = self.query_start + position(query_frame, query_voice)
+        key_rank = torch.cat([torch.full_like(context_rank[:, :1], -1), context_rank], dim=1)
+        key_frame = torch.cat([context_frame[:, :1], context_frame], dim=1)
+        memory_column = torch.zeros_like(key_rank, dtype=content.dtype)
+        memory_column[:, 0] = 1.0
         zero = torch.zeros((), dtype=content.dtype, device=content.device)
         masked = torch.full((), MASKED_SCORE, dtype=content.dtype, device=content.device)
-        content_bias = torch.where(key_rank.unsqueeze(1) <= flat_rank.unsqueeze(2), zero, masked).unsqueeze(1)
-        query_bias = torch.where(key_rank.unsqueeze(1) < flat_rank.unsqueeze(2), zero, masked).unsqueeze(1)
-        key_frame = torch.cat([frame_index[:1], frame_index])
-        distance = (frame_index.unsqueeze(1) - key_frame.unsqueeze(0)).abs().to(content.dtype)
-        distance[:, 0] = 0  # the memory key sits at no distance
-        alibi = -self.alibi_slopes.view(-1, 1, 1) * distance
-        content_bias = content_bias + alibi
-        query_bias = query_bias + alibi
 
+        def bias(rank_rows, frame_rows, strictly_lower: bool):
+            visible = key_rank.unsqueeze(1) < rank_rows.unsqueeze(2) if strictly_lower \
+                else key_rank.unsqueeze(1) <= rank_rows.unsqueeze(2)
+            distance = (frame_rows.unsqueeze(2) - key_frame.unsqueeze(1)).abs().to(content.dtype)
+            distance = distance * (1.0 - memory_column.unsqueeze(1))  # the memory key sits at no distance
+            alibi = -self.alibi_slopes.view(1, -1, 1, 1) * distance.unsqueeze(1)
+            return torch.where(visible, zero, masked).unsqueeze(1) + alibi
+
+        content_bias = bias(context_rank, context_frame, strictly_lower=False)
+        query_bias = bias(query_rank, query_frame, strictly_lower=True)
         last = len(self.blocks) - 1
         for i, block in enumerate(self.blocks):
             content, query = block(content, query, content_bias, query_bias, update_content=i < last)
-        logits = self.head(self.final_norm(query))
-        return F.log_softmax(logits, dim=-1).view(batch, frames, voices, NUM_CLASSES)
+        return F.log_softmax(self.head(self.final_norm(query)), dim=-1)
