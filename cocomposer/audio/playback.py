@@ -19,8 +19,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from cocomposer.audio.errors import AudioDeviceError
-from cocomposer.audio.schedule import EventKind, EventSchedule, schedule_song
+from cocomposer.audio.errors import AudioDeviceError, AudioError
+from cocomposer.audio.schedule import DRUM_BANK, EventKind, EventSchedule, schedule_song
 from cocomposer.audio.synth import DEFAULT_GAIN, DEFAULT_SAMPLE_RATE, SoundFontSynth, fluidsynth
 from cocomposer.core import Song, Track
 from cocomposer.core.song import DRUM_CHANNEL
@@ -76,6 +76,10 @@ _new_audio_driver = _library.new_fluid_audio_driver
 _new_audio_driver.argtypes, _new_audio_driver.restype = [ctypes.c_void_p, ctypes.c_void_p], ctypes.c_void_p
 _delete_audio_driver = _library.delete_fluid_audio_driver
 _delete_audio_driver.argtypes, _delete_audio_driver.restype = [ctypes.c_void_p], None
+_LogFunction = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p)
+_set_log_function = _library.fluid_set_log_function
+_set_log_function.argtypes, _set_log_function.restype = [ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p], ctypes.c_void_p
+FLUID_LOG_ERROR = 1
 
 
 def platform_drivers() -> tuple[str, ...]:
@@ -110,7 +114,8 @@ class Player:
     """Plays a Song live: play/pause/stop, loop regions, metronome with count-in, note preview.
 
     Construction opens the audio device and raises AudioDeviceError (with the reason) when none can
-    be opened; rendering to WAV does not need a Player. Public methods are thread-safe.
+    be opened; rendering to WAV does not need a Player. Public methods are thread-safe. Edits to
+    `song` made while playing are heard after reschedule().
     """
 
     def __init__(
@@ -144,6 +149,7 @@ class Player:
         self.state = PlayerState.STOPPED
         self._passes: list[_Pass] = []
         self._loop: tuple[int, int] | None = None
+        self._loop_schedule: EventSchedule | None = None  # one pass of the loop region, reused every turn
         self._extra_tracks: list[Track] = []
         self._resume_tick = 0
         self._wake = threading.Event()
@@ -153,17 +159,27 @@ class Player:
 
     # --- device ---------------------------------------------------------------------------------
     def _open_audio_driver(self, drivers: Sequence[str]) -> str:
-        """Start the first driver in `drivers` that opens a device; its name, or AudioDeviceError."""
+        """Start the first driver in `drivers` that opens a device and return its name; otherwise raise
+        AudioDeviceError carrying FluidSynth's own reason for each failure."""
+        reasons: list[str] = []
         for name in drivers:
-            if _settings_setstr(self._synth.settings_handle, b"audio.driver", name.encode()) != 0:
-                continue  # a driver this FluidSynth build does not have
-            driver = _new_audio_driver(self._synth.settings_handle, self._synth.handle)
+            errors: list[str] = []
+            collect = _LogFunction(lambda level, message, data: errors.append(message.decode(errors="replace").strip()))
+            previous = _set_log_function(FLUID_LOG_ERROR, ctypes.cast(collect, ctypes.c_void_p), None)
+            try:
+                if _settings_setstr(self._synth.settings_handle, b"audio.driver", name.encode()) == 0:
+                    driver = _new_audio_driver(self._synth.settings_handle, self._synth.handle)
+                else:
+                    driver, errors = None, ["not available in this FluidSynth build"]
+            finally:
+                _set_log_function(FLUID_LOG_ERROR, previous, None)
             if driver:
                 self._driver = driver
                 return name
-        tried = ", ".join(drivers) if drivers else "none given"
+            reasons.append(f"{name}: {errors[0].rstrip('.') if errors else 'failed'}")
+        tried = "; ".join(reasons) if reasons else "no driver to try"
         raise AudioDeviceError(f"No audio output device could be opened, so playback is unavailable "
-                               f"(tried FluidSynth drivers: {tried}). Rendering to WAV still works.")
+                               f"({tried}). Rendering to WAV still works.")
 
     def _buffer_latency_ms(self) -> int:
         """How far the rendered (sequencer) clock runs ahead of what is heard: the driver's buffer."""
@@ -194,28 +210,33 @@ class Player:
     def play(self, from_tick: int | None = None, loop: tuple[int, int] | None = None,
              extra_tracks: Iterable[Track] | None = None) -> None:
         """Play the song's audible tracks (plus `extra_tracks`, e.g. AI suggestions being auditioned)
-        from `from_tick` (None: where it paused or stopped). With `loop` = (start_tick, end_tick) the
-        region repeats until stopped; a start outside the region starts at the region's start."""
+        from `from_tick` (None: where it paused or stopped), after the count-in if one is set. With
+        `loop` = (start_tick, end_tick) the region repeats until stopped; a start outside the region
+        starts at the region's start."""
         with self._lock:
-            self._cancel_queued()
             start_tick = self._resume_tick if from_tick is None else max(int(from_tick), 0)
-            if loop is not None:
-                loop_start, loop_end = int(loop[0]), int(loop[1])
-                if loop_end <= loop_start:
-                    raise ValueError(f"loop end ({loop_end} ticks) must be after its start ({loop_start} ticks)")
-                if not loop_start <= start_tick < loop_end:
-                    start_tick = loop_start
-                self._loop = (loop_start, loop_end)
-            else:
-                self._loop = None
-            self._extra_tracks = list(extra_tracks or [])
-            schedule = schedule_song(self.song, start_tick, self._loop[1] if self._loop else None,
-                                     self._extra_tracks, self.metronome_enabled, self.count_in_bars)
-            self._set_up_channels(schedule)
-            self._passes = [_Pass(schedule, self._now_ms() + START_DELAY_MS)]
-            self._resume_tick = start_tick
-            self.state = PlayerState.PLAYING
-            self._feed()
+            self._start(start_tick, loop, list(extra_tracks or []), self.count_in_bars)
+
+    def _start(self, start_tick: int, loop: tuple[int, int] | None, extra_tracks: list[Track],
+               count_in_bars: int) -> None:
+        self._check_open()
+        if loop is not None:
+            loop = (int(loop[0]), int(loop[1]))
+            if loop[1] <= loop[0]:
+                raise ValueError(f"loop end ({loop[1]} ticks) must be after its start ({loop[0]} ticks)")
+            if not loop[0] <= start_tick < loop[1]:
+                start_tick = loop[0]
+        self._cancel_queued()
+        self._loop, self._extra_tracks = loop, extra_tracks
+        schedule = schedule_song(self.song, start_tick, loop[1] if loop else None, extra_tracks,
+                                 self.metronome_enabled, count_in_bars)
+        self._loop_schedule = (schedule_song(self.song, loop[0], loop[1], extra_tracks, self.metronome_enabled)
+                               if loop else None)
+        self._set_up_channels(schedule)
+        self._passes = [_Pass(schedule, self._now_ms() + START_DELAY_MS)]
+        self._resume_tick = start_tick
+        self.state = PlayerState.PLAYING
+        self._feed()
         self._wake.set()
 
     def pause(self) -> None:
@@ -250,16 +271,13 @@ class Player:
         """Pick up edits to the song (or metronome) while playing, continuing from the current position."""
         with self._lock:
             if self.is_playing:
-                count_in, self.count_in_bars = self.count_in_bars, 0
-                try:
-                    self.play(int(self.position_ticks), self._loop, self._extra_tracks)
-                finally:
-                    self.count_in_bars = count_in
+                self._start(int(self.position_ticks), self._loop, self._extra_tracks, count_in_bars=0)
 
     def play_note(self, channel: int, program: int, pitch: int, velocity: int = 96, seconds: float = 0.5) -> None:
         """Sound one note now for `seconds` (clicking the keyboard, drawing a note); channel 9 plays drums."""
         with self._lock:
-            self._synth.select_program(channel, program, 128 if channel == DRUM_CHANNEL else 0)
+            self._check_open()
+            self._synth.select_program(channel, program, DRUM_BANK if channel == DRUM_CHANNEL else 0)
             self._synth.apply(EventKind.NOTE_ON, channel, pitch, velocity)
             _event_noteoff(self._event, channel, pitch)
             _send_at(self._sequencer, self._event, int(round(seconds * SEQUENCER_TICKS_PER_SECOND)), 0)
@@ -272,6 +290,10 @@ class Player:
         for index in set_up.tolist():
             self._synth.apply(int(schedule.kinds[index]), int(schedule.channels[index]),
                               int(schedule.data1[index]), int(schedule.data2[index]))
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise AudioError("the player is closed")
 
     def _cancel_queued(self) -> None:
         """Drop every queued event and release notes still held by the previous playback."""
@@ -302,10 +324,8 @@ class Player:
         horizon_ms = now_ms + LOOKAHEAD_MS
         current = self._passes[-1]
         self._queue(current, horizon_ms)
-        if self._loop is not None and current.end_ms < horizon_ms:
-            loop_schedule = schedule_song(self.song, self._loop[0], self._loop[1], self._extra_tracks,
-                                          self.metronome_enabled)
-            self._passes.append(_Pass(loop_schedule, current.end_ms))
+        if self._loop_schedule is not None and current.end_ms < horizon_ms:
+            self._passes.append(_Pass(self._loop_schedule, current.end_ms))
             self._queue(self._passes[-1], horizon_ms)
         self._passes = [p for p in self._passes if p.end_ms > now_ms - self.output_latency_ms] or self._passes[-1:]
         if self._loop is None and now_ms - self.output_latency_ms > current.end_ms + FINISH_GRACE_MS:

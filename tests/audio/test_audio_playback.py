@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from cocomposer.audio import playback
-from cocomposer.audio.errors import AudioDeviceError
+from cocomposer.audio.errors import AudioDeviceError, AudioError
 from cocomposer.audio.playback import Player, PlayerState
 from cocomposer.core import Note, Song, Track
 
@@ -52,9 +52,15 @@ def test_no_device_raises_a_clear_audio_device_error(monkeypatch, two_track_song
         Player(two_track_song, drivers=["pulseaudio", "alsa"])
 
 
-def test_an_unknown_driver_is_skipped_and_reported(two_track_song):
-    with pytest.raises(AudioDeviceError, match="no-such-driver"):
+def test_the_error_carries_fluidsynths_reason_per_driver(two_track_song):
+    with pytest.raises(AudioDeviceError, match="no-such-driver: Couldn't find the requested audio driver"):
         Player(two_track_song, drivers=["no-such-driver"])
+
+
+def test_a_closed_player_refuses_to_play(clocked_player):
+    clocked_player.close()
+    with pytest.raises(AudioError, match="closed"):
+        clocked_player.play(0)
 
 
 def test_the_playhead_follows_the_audio_clock_not_the_wall_clock(clocked_player):
