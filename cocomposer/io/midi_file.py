@@ -289,7 +289,7 @@ def _song_from_tracks(tracks: list[mido.MidiTrack], layout: _ChunkLayout) -> Son
         starts, ends = to_song_ticks(notes.starts), to_song_ticks(notes.ends)
         durations = np.maximum(ends - starts, 1)  # a note switched off as it starts still sounds for a tick
         # A part with settings but no notes yet (an empty exported track) still becomes a Track.
-        channels = sorted(set(notes.channels.tolist())) or [min({**events.programs, **events.volumes, **events.pans})]
+        channels = sorted(set(notes.channels.tolist())) or sorted({**events.programs, **events.volumes, **events.pans})[:1]
         for channel in channels:
             chosen = np.flatnonzero(notes.channels == channel)
             chosen = chosen[np.lexsort((notes.pitches[chosen], starts[chosen]))]
