@@ -29,6 +29,7 @@ class ActionSpec:
     icon: SP | str | None = None  # a standard Qt icon, or the name of one drawn in icons.py
     tip: str = ""
     checkable: bool = False
+    short_text: str = ""  # what a small button shows (QAction.iconText), when not the menu text
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -72,10 +73,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("view_zoom_out", "Zoom &Out", "zoom_out", QKeySequence.ZoomOut, None, "Zoom out on time"),
     ActionSpec("view_zoom_song", "Zoom to &Song", "zoom_to_song", "Ctrl+0", None, "Fit the whole song in view"),
     # Tracks
-    ActionSpec("track_add", "&Add Track", "add_track", "Ctrl+T", None, "Add an empty track"),
-    ActionSpec("track_remove", "&Remove Track", "remove_track", None, None, "Remove the current track"),
-    ActionSpec("track_up", "Move Track &Up", "move_track_up", None, None, "Move the current track up"),
-    ActionSpec("track_down", "Move Track &Down", "move_track_down", None, None, "Move the current track down"),
+    ActionSpec("track_add", "&Add Track", "add_track", "Ctrl+T", None, "Add an empty track", short_text="+ Add"),
+    ActionSpec("track_remove", "&Remove Track", "remove_track", None, None, "Remove the current track",
+               short_text="Remove"),
+    ActionSpec("track_up", "Move Track &Up", "move_track_up", None, None, "Move the current track up", short_text="▲"),
+    ActionSpec("track_down", "Move Track &Down", "move_track_down", None, None, "Move the current track down",
+               short_text="▼"),
     # Transport
     ActionSpec("transport_play", "&Play/Pause", "toggle_play", "Space", "play", "Play or pause (Space)"),
     ActionSpec("transport_stop", "&Stop", "stop", "Shift+Space", "stop",
@@ -108,6 +111,8 @@ class ActionCollection:
             action.setToolTip(f"{spec.tip} ({shortcut_text})" if shortcut_text and spec.tip else spec.tip or spec.text)
             action.setStatusTip(spec.tip)
             action.setCheckable(spec.checkable)
+            if spec.short_text:
+                action.setIconText(spec.short_text)
             slot = getattr(owner, spec.slot)
             if spec.checkable:
                 action.toggled.connect(slot)

@@ -194,6 +194,8 @@ class TrackPanel(QWidget):
 
     def rebuild(self) -> None:
         for row in self.rows:
+            self._rows_layout.removeWidget(row)
+            row.hide()
             row.deleteLater()
         self.rows = []
         for position, track in enumerate(self.doc.song.tracks):
