@@ -1,0 +1,35 @@
+"""A picture of the main window with the demo song, and the note preview that drawing triggers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QMessageBox
+
+from cocomposer.paths import demo_song_path
+from cocomposer.ui.main_window import MainWindow
+from conftest import roll_point
+
+
+def test_screenshot_of_demo_song(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.Discard)
+    window = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
+    qtbot.addWidget(window)
+    window.resize(1400, 860)
+    assert window.open_path(demo_song_path(), ask_to_save=False)
+    window.show()
+    qtbot.waitExposed(window)
+    window.editor.show_notes_of_current_track()
+    path = tmp_path / "cocomposer_window.png"
+    assert window.grab().save(str(path))
+    image = QImage(str(path))
+    assert image.width() >= 1400 and image.height() >= 860
+    assert window.windowTitle().startswith("demo.ccsong —")
+
+
+def test_drawing_and_moving_notes_sound_them(qtbot, window, monkeypatch):
+    heard = []
+    monkeypatch.setattr(window.playback, "audition", lambda pitch, velocity=96, track=None: heard.append(pitch))
+    window.actions["tool_draw"].trigger()
+    qtbot.mouseClick(window.editor.canvas, Qt.LeftButton, Qt.NoModifier, roll_point(window, 1920, 71))
+    assert heard == [71]
