@@ -18,7 +18,7 @@ from cocomposer.paths import demo_song_path
 
 SAMPLE_RATES = (44100, 48000)
 BIT_DEPTHS = (16, 24)
-DEFAULT_DEMO_DIR = "cocomposer-demo"
+DEFAULT_DEMO_DIR = "out/demo"
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
