@@ -95,7 +95,7 @@ def render_schedule(
     event_frames = _block_aligned_frames(schedule, rate)
     song_frames = max(int(math.ceil(schedule.duration_seconds * rate)), int(event_frames.max(initial=0)))
     tail_frames = int(math.ceil(max_tail_seconds * rate / TAIL_CHUNK_FRAMES)) * TAIL_CHUNK_FRAMES
-    output = np.zeros((song_frames + tail_frames, 2), np.float32)
+    output = np.empty((song_frames + tail_frames, 2), np.float32)  # every frame kept is rendered
 
     group_starts = np.flatnonzero(np.diff(event_frames, prepend=-1))
     group_stops = np.append(group_starts[1:], len(event_frames))
