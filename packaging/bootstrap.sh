@@ -113,7 +113,7 @@ main() {
   [ "$#" -gt 0 ] && shift
   case "$action" in
     setup|run|test) ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; return 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; return 0 ;;
     *) say "unknown action '$action' (use setup, run or test)"; return 2 ;;
   esac
   install_system_packages
