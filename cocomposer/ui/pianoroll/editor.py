@@ -67,10 +67,11 @@ class PianoRollEditor(QWidget):
         vp, song = self.viewport, self.doc.song
         start, end = vp.visible_ticks()
         page = int(end - start)
-        margin = song.meter.ticks_per_bar(song.meter.signature_at(song.length_ticks)) * SCROLL_MARGIN_BARS
+        song_end = self.note_index.song_end()
+        margin = song.meter.ticks_per_bar(song.meter.signature_at(song_end)) * SCROLL_MARGIN_BARS
         horizontal, vertical = self.horizontal_scroll, self.vertical_scroll
         for bar, low, high, step, value in (
-            (horizontal, 0, max(song.length_ticks + margin - page, int(start)), max(page // 8, 1), int(start)),
+            (horizontal, 0, max(song_end + margin - page, int(start)), max(page // 8, 1), int(start)),
             (vertical, 0, max(int(vp.content_height - vp.height), 0), int(vp.row_height * 3), int(vp.top_y)),
         ):
             bar.blockSignals(True)
@@ -105,6 +106,6 @@ class PianoRollEditor(QWidget):
 
     def zoom_to_song(self) -> None:
         """Fit the whole song in the width of the view."""
-        length = max(self.doc.song.length_ticks, self.doc.song.ppq * 16)
+        length = max(self.note_index.song_end(), self.doc.song.ppq * 16)
         self.viewport.zoom_time(self.viewport.width / length / self.viewport.pixels_per_tick)
         self.viewport.set_left_tick(0)

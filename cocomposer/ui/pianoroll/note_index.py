@@ -29,6 +29,10 @@ class TrackNoteIndex:
         # Latest end among notes up to each index: bisecting it finds the first note still sounding at a tick.
         self._reach = np.maximum.accumulate(self.ends) if count else self.ends
 
+    @property
+    def last_end(self) -> int:
+        return int(self._reach[-1]) if len(self._reach) else 0
+
     def __len__(self) -> int:
         return len(self.notes)
 
@@ -66,6 +70,11 @@ class NoteIndexCache:
         if index is None:
             index = self._indexes[id(track)] = TrackNoteIndex(track.notes)
         return index
+
+    def song_end(self) -> int:
+        """End of the last note of the song in ticks (Song.length_ticks without walking every note)."""
+        ends = [self.index_for(t).last_end for t in self._doc.song.tracks]
+        return max(ends, default=0)
 
     def _forget_removed_tracks(self) -> None:
         alive = {id(t) for t in self._doc.song.tracks}
