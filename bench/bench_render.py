@@ -4,7 +4,7 @@ Builds a 4-track, 3-minute General MIDI song (piano, strings, bass, drums), writ
 with mido, then times, interleaved, `render_to_wav` and `fluidsynth -ni -F out.wav -r RATE sf file.mid`
 with the same SoundFont and settings (gain 0.2, reverb and chorus on: the command line's defaults;
 dynamic sample loading on, as CoComposer uses it). The stock command line, which decodes the whole
-SoundFont first, is timed too. Prints median wall-clock seconds and the ratios.
+SoundFont first, is timed too. Prints median wall-clock and CPU seconds and the ratios.
 
     python bench/bench_render.py [--runs 5] [--rate 44100] [--soundfont PATH]
 """
@@ -12,6 +12,8 @@ SoundFont first, is timed too. Prints median wall-clock seconds and the ratios.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -87,10 +89,17 @@ def write_midi(song: Song, path: Path) -> None:
     midi.save(path)
 
 
-def time_seconds(action) -> float:
-    started = time.perf_counter()
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children: steadier than wall time on a busy machine."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def time_seconds(action) -> tuple[float, float]:
+    """(wall-clock seconds, CPU seconds) that `action()` took."""
+    wall_started, cpu_started = time.perf_counter(), cpu_seconds()
     action()
-    return time.perf_counter() - started
+    return time.perf_counter() - wall_started, cpu_seconds() - cpu_started
 
 
 def main() -> None:
@@ -118,24 +127,27 @@ def main() -> None:
             "fluidsynth CLI, stock": lambda: subprocess.run(
                 command + [str(arguments.soundfont), str(midi_path)], check=True, capture_output=True),
         }
-        timings: dict[str, list[float]] = {name: [] for name in contenders}
+        timings: dict[str, list[tuple[float, float]]] = {name: [] for name in contenders}
         for _ in range(arguments.runs):
             for name, action in contenders.items():
                 timings[name].append(time_seconds(action))
 
         audio_seconds = render_to_wav(song, work / "ours.wav", arguments.soundfont, arguments.rate, 16,
                                       gain=CLI_GAIN).seconds
-    medians = {name: statistics.median(values) for name, values in timings.items()}
-    ours = medians["cocomposer render_to_wav"]
     print(f"song: {len(song.tracks)} tracks, {song.note_count} notes, {song.length_seconds:.1f} s "
           f"(+ tail = {audio_seconds:.1f} s of audio) at {arguments.rate} Hz, 16-bit; "
-          f"median of {arguments.runs} runs, SoundFont {arguments.soundfont.name}")
-    for name, median in medians.items():
-        runs = ", ".join(f"{value:.2f}" for value in timings[name])
-        print(f"  {name:32s} {median:6.2f} s   ({runs})")
-    for name, median in medians.items():
-        if name != "cocomposer render_to_wav":
-            print(f"  ratio cocomposer / {name}: {ours / median:.2f}")
+          f"median of {arguments.runs} runs, SoundFont {arguments.soundfont.name}, "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    ours = "cocomposer render_to_wav"
+    for column, label in ((0, "wall"), (1, "CPU")):
+        medians = {name: statistics.median(run[column] for run in runs) for name, runs in timings.items()}
+        print(f"{label} seconds:")
+        for name, median in medians.items():
+            runs = ", ".join(f"{run[column]:.2f}" for run in timings[name])
+            print(f"  {name:32s} {median:6.2f} s   ({runs})")
+        for name, median in medians.items():
+            if name != ours:
+                print(f"  ratio cocomposer / {name}: {medians[ours] / median:.2f}")
 
 
 if __name__ == "__main__":
