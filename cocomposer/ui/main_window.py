@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         self.doc = doc or SongDocument(new_song())
         self.doc.setParent(self)
         self.edit_settings = EditSettings(self)
-        self.playback = PlaybackController(self.doc, self)
+        self.playback = PlaybackController(self.doc, parent=self)
         self.note_editing = NoteEditing(self.doc, self.edit_settings, lambda: self.playback.playhead, self)
         self.jobs = JobRunner(self)
         self.recorder = MidiRecorder(self.doc, self.playback, self.edit_settings, self)

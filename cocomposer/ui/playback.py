@@ -27,9 +27,11 @@ class PlaybackController(QObject):
     loop_changed = Signal()  # loop region moved or cleared
     unavailable = Signal(str)  # why playback cannot work; emitted once
 
-    def __init__(self, doc: SongDocument, parent: QObject | None = None) -> None:
+    def __init__(self, doc: SongDocument, player_options: dict | None = None, parent: QObject | None = None) -> None:
+        """`player_options` go to audio.playback.Player (drivers, soundfont...), e.g. FluidSynth's file driver in tests."""
         super().__init__(parent)
         self.doc = doc
+        self.player_options = dict(player_options or {})
         self.playhead = 0
         self.play_started_at = 0
         self.loop_region: tuple[int, int] | None = None
@@ -58,7 +60,7 @@ class PlaybackController(QObject):
         try:
             from cocomposer.audio.playback import Player
 
-            self._player = Player(self.doc.song)
+            self._player = Player(self.doc.song, **self.player_options)
         except AudioError as error:
             self.unavailable_reason = f"Playback unavailable: {error}"
             self.unavailable.emit(self.unavailable_reason)
@@ -154,10 +156,19 @@ class PlaybackController(QObject):
         self.loop_enabled = self.loop_region is not None
         self.loop_changed.emit()
         self.state_changed.emit()
+        self._replay_from_here()
 
     def set_loop_enabled(self, enabled: bool) -> None:
         self.loop_enabled = bool(enabled and self.loop_region)
+        self.loop_changed.emit()
         self.state_changed.emit()
+        self._replay_from_here()
+
+    def _replay_from_here(self) -> None:
+        """While playing, pick up a new loop setting without a gap in the playhead."""
+        if self.is_playing:
+            self._move_playhead(self.current_tick())
+            self.play()
 
     def set_metronome(self, enabled: bool) -> None:
         self.metronome = enabled
