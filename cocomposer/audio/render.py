@@ -209,5 +209,5 @@ def render_to_wav(
     audio = render_to_array(song, soundfont, sample_rate, _ProgressReporter(progress, 0.0, RENDER_SHARE_OF_PROGRESS),
                             extra_tracks, gain=gain, effects=effects)
     written = write_wav(audio, path, sample_rate, bit_depth, _ProgressReporter(progress, RENDER_SHARE_OF_PROGRESS, 1.0))
-    peak = float(np.abs(audio).max(initial=0.0))
+    peak = float(max(audio.max(initial=0.0), -audio.min(initial=0.0)))  # no |audio| temporary
     return RenderResult(written, sample_rate, bit_depth, len(audio), peak)
