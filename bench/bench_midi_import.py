@@ -1,6 +1,7 @@
 """How fast load_midi imports a big file compared with mido parsing the same bytes alone.
 
 Goal: importing a 100,000-note type 1 file takes at most twice as long as `mido.MidiFile(path)`.
+Export (save_midi) of the same song is timed too.
 Run: .venv/bin/python bench/bench_midi_import.py [--notes N] [--runs R]
 """
 
@@ -34,13 +35,10 @@ def build_song(note_count: int, seed: int = 1) -> Song:
     return Song(ppq=480, tracks=tracks, tempos=tempos, title="Import benchmark")
 
 
-def median_seconds(action, runs: int) -> float:
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
+def seconds(action) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -54,11 +52,17 @@ def main() -> None:
         save_midi(build_song(args.notes), path)
         loaded = load_midi(path)
         print(f"file: {args.notes} notes, {path.stat().st_size / 1024:.0f} KiB, {loaded.note_count} notes imported")
-        mido_seconds = median_seconds(lambda: mido.MidiFile(path), args.runs)
-        import_seconds = median_seconds(lambda: load_midi(path), args.runs)
+        # Interleaved, so a busy machine slows both sides alike.
+        mido_runs, import_runs, export_runs = [], [], []
+        for _ in range(args.runs):
+            mido_runs.append(seconds(lambda: mido.MidiFile(path)))
+            import_runs.append(seconds(lambda: load_midi(path)))
+            export_runs.append(seconds(lambda: save_midi(loaded, Path(folder) / "again.mid")))
+    mido_seconds, import_seconds = statistics.median(mido_runs), statistics.median(import_runs)
     print(f"mido.MidiFile(path)  median of {args.runs}: {mido_seconds:.3f} s")
     print(f"load_midi(path)      median of {args.runs}: {import_seconds:.3f} s")
     print(f"ratio load_midi / mido: {import_seconds / mido_seconds:.2f} (goal <= 2.0)")
+    print(f"save_midi(song)      median of {args.runs}: {statistics.median(export_runs):.3f} s")
 
 
 if __name__ == "__main__":
