@@ -106,7 +106,7 @@ def render_schedule(
             synth.render_into(output[cursor:target])
             cursor = target
         synth.apply_events(schedule, first, stop)
-        report(cursor / song_frames)
+        report(cursor / max(song_frames, 1))
     if song_frames > cursor:
         synth.render_into(output[cursor:song_frames])
         cursor = song_frames

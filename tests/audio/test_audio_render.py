@@ -154,3 +154,10 @@ def test_a_corrupt_soundfont_body_is_refused(tmp_path):
 def test_a_directory_is_not_a_soundfont(tmp_path):
     with pytest.raises(SoundFontError, match="not a file"):
         SoundFontSynth(tmp_path)
+
+
+def test_an_empty_song_renders_an_empty_wav(tmp_path):
+    result = render_to_wav(Song(tracks=[Track("empty")]), tmp_path / "empty.wav")
+    assert result.frames == 0 and result.peak == 0.0
+    with wave.open(str(result.path)) as reader:
+        assert reader.getnframes() == 0 and reader.getnchannels() == 2
