@@ -212,7 +212,9 @@ class MainWindow(QMainWindow):
         self.selection_label.setText(f"{len(self.doc.selection)} selected / {count} notes")
 
     def _playback_unavailable(self, reason: str) -> None:
-        self.statusBar().showMessage(reason)
+        """Once: a short reason in the status bar, the full one (each driver's error) in tooltips."""
+        self.statusBar().showMessage(reason.split(" (", 1)[0])
+        self.statusBar().setToolTip(reason)
         for name in ("transport_play", "transport_stop"):
             self.actions[name].setToolTip(reason)
 

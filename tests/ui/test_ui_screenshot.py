@@ -33,3 +33,29 @@ def test_drawing_and_moving_notes_sound_them(qtbot, window, monkeypatch):
     window.actions["tool_draw"].trigger()
     qtbot.mouseClick(window.editor.canvas, Qt.LeftButton, Qt.NoModifier, roll_point(window, 1920, 71))
     assert heard == [71]
+
+
+def test_run_opens_the_demo_song(qtbot, monkeypatch, tmp_path):
+    """The app entry point: no path opens the bundled demo song; the event loop returns 0 on quit."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from cocomposer.ui import app as app_module
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    seen = []
+
+    def look_and_quit() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        seen.extend(w.windowTitle() for w in windows)
+        for window in windows:
+            window.doc.undo_stack.setClean()
+            window.close()
+        QApplication.quit()
+
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(look_and_quit)
+    timer.start(300)
+    assert app_module.run() == 0
+    assert any(title.startswith("demo.ccsong —") for title in seen)

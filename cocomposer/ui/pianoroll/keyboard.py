@@ -14,6 +14,7 @@ from cocomposer.ui.playback import PlaybackController
 
 BLACK_PITCH_CLASSES = frozenset({1, 3, 6, 8, 10})
 KEYBOARD_WIDTH = 64
+ALL_NAMES_ROW_HEIGHT = 18  # pixels per row from which every white key is labelled, not just the Cs
 
 
 class PianoKeyboard(QWidget):
@@ -42,7 +43,7 @@ class PianoKeyboard(QWidget):
             else:
                 painter.setPen(theme.KEY_SEPARATOR)
                 painter.drawLine(QPointF(0, y + row_h), QPointF(width, y + row_h))
-            if pitch_class == 0 or (row_h >= 14 and pitch_class not in BLACK_PITCH_CLASSES):
+            if pitch_class == 0 or (row_h >= ALL_NAMES_ROW_HEIGHT and pitch_class not in BLACK_PITCH_CLASSES):
                 painter.setPen(theme.KEY_C_LABEL if pitch_class == 0 else theme.KEY_LABEL)
                 painter.drawText(QRectF(0, y, width - 4, row_h), Qt.AlignRight | Qt.AlignVCenter, pitch_name(pitch))
         painter.setPen(theme.BASE)

@@ -15,10 +15,10 @@ from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import QWidget
 
 from cocomposer.core import Note, Track
-from cocomposer.core.editing import snap_tick, snap_tick_down
+from cocomposer.core.editing import pitch_name, snap_tick, snap_tick_down
 from cocomposer.ui import commands, theme
 from cocomposer.ui.document import SongDocument
-from cocomposer.ui.pianoroll.note_index import NoteIndexCache
+from cocomposer.ui.pianoroll.note_index import NoteIndexCache, TrackNoteIndex
 from cocomposer.ui.pianoroll.tools import EditSettings, Tool
 from cocomposer.ui.pianoroll.viewport import RollViewport
 from cocomposer.ui.playback import PlaybackController
@@ -27,6 +27,9 @@ EDGE_GRAB_PIXELS = 6
 MIN_GRID_LINE_SPACING = 7  # pixels; finer grid lines are skipped when zoomed out
 VELOCITY_SHADES = 8
 BACKGROUND_TRACK_ALPHA = 70
+NAME_MIN_ROW_HEIGHT = 11  # pixels; note names are drawn only when they fit and are few
+NAME_MIN_WIDTH = 26
+NAME_MAX_NOTES = 400
 
 
 class Gesture(enum.Enum):
@@ -157,8 +160,8 @@ class NoteCanvas(QWidget):
             x0, x1 = self.viewport.tick_to_x(region[0]), self.viewport.tick_to_x(region[1])
             painter.fillRect(QRectF(x0, 0, x1 - x0, self.height()), theme.LOOP_REGION)
 
-    def _visible_note_rects(self, track: Track) -> tuple[np.ndarray, np.ndarray, list]:
-        """(indices, rect array [n, 4]) of the track's notes in view."""
+    def _visible_note_rects(self, track: Track) -> tuple[TrackNoteIndex, np.ndarray, np.ndarray]:
+        """The track's index, indices of its notes in view, and their rectangles as an [n, 4] array (x, y, w, h)."""
         vp = self.viewport
         index = self.notes.index_for(track)
         start, end = vp.visible_ticks()
@@ -208,9 +211,24 @@ class NoteCanvas(QWidget):
                 painter.setBrush(Qt.NoBrush)
                 painter.setPen(QPen(theme.SELECTION_OUTLINE, 1.5))
                 painter.drawRects(chosen)
+        self._paint_note_names(painter, index, visible, rects)
         locked = index.locked[visible]
         if locked.any():
             self._paint_lock_marks(painter, rects[locked])
+
+    def _paint_note_names(self, painter: QPainter, index: TrackNoteIndex, visible: np.ndarray, rects: np.ndarray) -> None:
+        """Pitch names inside notes wide and tall enough to hold them, when few enough are in view."""
+        if self.viewport.row_height < NAME_MIN_ROW_HEIGHT or len(visible) > NAME_MAX_NOTES:
+            return
+        wide = rects[:, 2] >= NAME_MIN_WIDTH
+        if not wide.any():
+            return
+        font = painter.font()
+        font.setPixelSize(int(min(self.viewport.row_height - 3, 11)))
+        painter.setFont(font)
+        painter.setPen(theme.NOTE_LABEL)
+        for (x, y, w, h), pitch in zip(rects[wide].tolist(), index.pitches[visible[wide]].tolist()):
+            painter.drawText(QRectF(x + 3, y, w - 4, h), Qt.AlignLeft | Qt.AlignVCenter, pitch_name(pitch))
 
     def _paint_lock_marks(self, painter: QPainter, rects: np.ndarray) -> None:
         """A small padlock at the left of each locked note: the AI will not change it."""

@@ -62,7 +62,7 @@ class RollViewport(QObject):
         super().__init__(parent)
         self.ppq = ppq
         self.pixels_per_tick = 48.0 / ppq
-        self.row_height = 12.0
+        self.row_height = 14.0
         self.left_tick = 0.0
         self.top_y = (127 - 84) * self.row_height  # C6 near the top: where melodies live
         self.width = 800
