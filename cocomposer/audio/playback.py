@@ -136,6 +136,10 @@ class Player:
         self._lock = self._synth.lock
         self._sequencer = _new_sequencer(0)  # 0: advanced by the synth's sample clock, not the system timer
         self._synth_client = _register_synth(self._sequencer, self._synth.handle)
+        if self._synth_client < 0:
+            _delete_sequencer(self._sequencer)
+            self._synth.close()
+            raise AudioError("FluidSynth could not attach its sequencer to the synthesizer")
         self._event = _new_event()
         _event_set_source(self._event, -1)
         _event_set_dest(self._event, self._synth_client)
@@ -188,8 +192,9 @@ class Player:
         _settings_getint(self._synth.settings_handle, b"audio.periods", ctypes.byref(periods))
         return int(round(period_frames.value * periods.value * 1000 / self._synth.sample_rate))
 
-    def _now_ms(self) -> int:
-        """Milliseconds of audio the driver has rendered since the player opened: the audio clock."""
+    @property
+    def audio_clock_ms(self) -> int:
+        """Milliseconds of audio the driver has pulled from the synth since the player opened."""
         return int(_get_tick(self._sequencer))
 
     # --- transport ------------------------------------------------------------------------------
@@ -203,7 +208,7 @@ class Player:
         with self._lock:
             if self.state is not PlayerState.PLAYING or not self._passes:
                 return float(self._resume_tick)
-            heard_ms = self._now_ms() - self.output_latency_ms
+            heard_ms = self.audio_clock_ms - self.output_latency_ms
             current = next((p for p in reversed(self._passes) if p.start_ms <= heard_ms), self._passes[0])
             return current.schedule.tick_at((heard_ms - current.start_ms) / SEQUENCER_TICKS_PER_SECOND)
 
@@ -233,7 +238,7 @@ class Player:
         self._loop_schedule = (schedule_song(self.song, loop[0], loop[1], extra_tracks, self.metronome_enabled)
                                if loop else None)
         self._set_up_channels(schedule)
-        self._passes = [_Pass(schedule, self._now_ms() + START_DELAY_MS)]
+        self._passes = [_Pass(schedule, self.audio_clock_ms + START_DELAY_MS)]
         self._resume_tick = start_tick
         self.state = PlayerState.PLAYING
         self._feed()
@@ -320,7 +325,7 @@ class Player:
 
     def _feed(self) -> None:
         """Queue what is due within LOOKAHEAD_MS, start the next loop pass, notice the end of the song."""
-        now_ms = self._now_ms()
+        now_ms = self.audio_clock_ms
         horizon_ms = now_ms + LOOKAHEAD_MS
         current = self._passes[-1]
         self._queue(current, horizon_ms)

@@ -112,8 +112,8 @@ def test_stop_silences_at_once(file_player):
     player.play(0)
     wait_until(lambda: player.position_ticks > 200)
     player.stop()
-    stopped_at = player._now_ms()
-    wait_until(lambda: player._now_ms() > stopped_at + 400)
+    stopped_at = player.audio_clock_ms
+    wait_until(lambda: player.audio_clock_ms > stopped_at + 400)
     player.close()
     samples = wav_samples(output)
     assert np.abs(samples[:stopped_at * RATE // 1000]).max() > 0.01
@@ -141,8 +141,8 @@ def test_metronome_and_count_in_keep_playing(file_player):
 
 def test_note_preview_sounds_while_stopped(file_player):
     player, output = file_player
-    before = player._now_ms()
+    before = player.audio_clock_ms
     player.play_note(channel=0, program=0, pitch=67, velocity=110, seconds=0.2)
-    wait_until(lambda: player._now_ms() > before + 300)
+    wait_until(lambda: player.audio_clock_ms > before + 300)
     player.close()
     assert np.abs(wav_samples(output)[before * RATE // 1000:]).max() > 0.01
