@@ -210,8 +210,8 @@ def schedule_song(
     all_ticks = np.concatenate(ticks)
     window_start_seconds = song.tempo_map.tick_to_seconds(start_tick)
     seconds = np.asarray(song.tempo_map.tick_to_seconds(all_ticks), dtype=np.float64) - window_start_seconds
-    all_kinds, all_channels = np.concatenate(kinds), np.concatenate(chans)
-    all_data1, all_data2 = np.concatenate(data1), np.concatenate(data2)
+    all_kinds, all_channels = np.concatenate(kinds).astype(np.uint8), np.concatenate(chans).astype(np.uint8)
+    all_data1, all_data2 = np.concatenate(data1).astype(np.int16), np.concatenate(data2).astype(np.int16)
 
     count_in_seconds = 0.0
     if count_in_bars > 0:
