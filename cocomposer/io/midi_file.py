@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 import struct
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import mido
@@ -171,7 +171,7 @@ def _scan_track(track: Iterable[mido.Message], tick_offset: int) -> _TrackEvents
         elif kind == "key_signature":
             events.keys.append((tick, message.key))
         elif kind == "track_name" and not events.name:
-            events.name = message.name.strip()
+            events.name = _text_from_meta(message.name).strip()
     events.end_tick = tick
     return events
 
@@ -239,23 +239,7 @@ def _song_from_tracks(tracks: list[mido.MidiTrack], layout: _ChunkLayout) -> Son
         if layout.midi_format == 2:  # type 2 tracks are independent patterns played one after another
             offset = events.end_tick
 
-    if layout.is_smpte:
-        seconds_per_tick = layout.seconds_per_smpte_tick()
-        song_ticks_per_second = SMPTE_SONG_PPQ * SMPTE_SONG_BPM / 60.0
-
-        def to_song_ticks(ticks):
-            return np.rint(np.asarray(ticks, dtype=np.float64) * seconds_per_tick * song_ticks_per_second).astype(np.int64)
-
-        song = Song(ppq=SMPTE_SONG_PPQ, tempos=[TempoChange(0, SMPTE_SONG_BPM)])
-    else:
-        def to_song_ticks(ticks):
-            return np.asarray(ticks, dtype=np.int64)
-
-        song = Song(ppq=layout.division, tempos=[
-            TempoChange(int(tick), _bpm_from_microseconds(tempo))
-            for events in scanned for tick, tempo in events.tempos if tempo > 0
-        ] or None)
-
+    song, to_song_ticks = _song_with_time_base(layout, scanned)
     song.meter.set_signatures([
         TimeSignature(int(to_song_ticks(tick)), numerator, denominator)
         for events in scanned for tick, numerator, denominator in events.time_signatures
@@ -263,55 +247,103 @@ def _song_from_tracks(tracks: list[mido.MidiTrack], layout: _ChunkLayout) -> Son
     ])
     song.keys = sorted((KeySignature.parse(name, int(to_song_ticks(tick)))
                         for events in scanned for tick, name in events.keys), key=lambda key: key.tick)
-
-    # A program or mix setting may sit in another track than the notes (a "setup" track): fall back to it.
-    file_programs: dict[int, int] = {}
-    file_volumes: dict[int, int] = {}
-    file_pans: dict[int, int] = {}
-    for events in scanned:
-        for channel, program in events.programs.items():
-            file_programs.setdefault(channel, program)
-        for channel, volume in events.volumes.items():
-            file_volumes.setdefault(channel, volume)
-        for channel, pan in events.pans.items():
-            file_pans.setdefault(channel, pan)
-
-    conductor = scanned[0] if scanned and layout.midi_format == 1 and not scanned[0].has_channel_events else None
-    if conductor is not None:
-        song.title = conductor.name
-    elif layout.midi_format == 0 and scanned:
-        song.title = scanned[0].name
-
+    if layout.midi_format == 0 or (layout.midi_format == 1 and not scanned[0].has_channel_events):
+        song.title = scanned[0].name  # type 0's only track, or type 1's conductor track
+    fallback = _FileWideSettings(scanned)
     for source_index, events in enumerate(scanned):
-        if not events.has_channel_events:
-            continue
-        notes = _pair_notes(events, events.end_tick)
-        starts, ends = to_song_ticks(notes.starts), to_song_ticks(notes.ends)
-        durations = np.maximum(ends - starts, 1)  # a note switched off as it starts still sounds for a tick
-        # A part with settings but no notes yet (an empty exported track) still becomes a Track.
-        channels = sorted(set(notes.channels.tolist())) or sorted({**events.programs, **events.volumes, **events.pans})[:1]
-        for channel in channels:
-            chosen = np.flatnonzero(notes.channels == channel)
-            chosen = chosen[np.lexsort((notes.pitches[chosen], starts[chosen]))]
-            track_notes = list(map(Note, notes.pitches[chosen].tolist(), starts[chosen].tolist(),
-                                   durations[chosen].tolist(), notes.velocities[chosen].tolist()))
-            if len(channels) == 1:
-                name = events.name or f"Track {source_index + 1}"
-            elif events.name and layout.midi_format != 0:  # a type 0 track's name is the song's title
-                name = f"{events.name} (channel {channel + 1})"
-            else:
-                name = f"Channel {channel + 1}"
-            song.tracks.append(Track(
-                name=name,
-                program=events.programs.get(channel, file_programs.get(channel, 0)),
-                channel=channel,
-                is_drum=channel == DRUM_CHANNEL,
-                volume=events.volumes.get(channel, file_volumes.get(channel, 100)),
-                pan=events.pans.get(channel, file_pans.get(channel, 64)),
-                notes=track_notes,
-            ))
+        if events.has_channel_events:
+            song.tracks += _tracks_from_events(events, source_index, layout.midi_format, to_song_ticks, fallback)
     _assign_voices_from_names(song.tracks)
     return song
+
+
+def _song_with_time_base(layout: _ChunkLayout, scanned: list[_TrackEvents]) -> tuple[Song, Callable]:
+    """An empty Song with the file's PPQ and tempo map, and a function from file ticks to song ticks.
+
+    SMPTE files count absolute time, so their ticks go through seconds onto a fixed 480 PPQ, 120 bpm grid.
+    """
+    if layout.is_smpte:
+        song_ticks_per_file_tick = layout.seconds_per_smpte_tick() * SMPTE_SONG_PPQ * SMPTE_SONG_BPM / 60.0
+
+        def smpte_to_song_ticks(ticks):
+            return np.rint(np.asarray(ticks, dtype=np.float64) * song_ticks_per_file_tick).astype(np.int64)
+
+        return Song(ppq=SMPTE_SONG_PPQ, tempos=[TempoChange(0, SMPTE_SONG_BPM)]), smpte_to_song_ticks
+
+    def same_ticks(ticks):
+        return np.asarray(ticks, dtype=np.int64)
+
+    tempos = [TempoChange(int(tick), _bpm_from_microseconds(tempo))
+              for events in scanned for tick, tempo in events.tempos if tempo > 0]
+    return Song(ppq=layout.division, tempos=tempos or None), same_ticks
+
+
+class _FileWideSettings:
+    """Per channel, the first program, volume and pan anywhere in the file.
+
+    A program or mix setting may sit in another track than the notes (a "setup" track).
+    """
+
+    def __init__(self, scanned: list[_TrackEvents]) -> None:
+        self.programs: dict[int, int] = {}
+        self.volumes: dict[int, int] = {}
+        self.pans: dict[int, int] = {}
+        for events in scanned:
+            for found, merged in ((events.programs, self.programs), (events.volumes, self.volumes),
+                                  (events.pans, self.pans)):
+                for channel, value in found.items():
+                    merged.setdefault(channel, value)
+
+
+def _tracks_from_events(events: _TrackEvents, source_index: int, midi_format: int, to_song_ticks: Callable,
+                        fallback: _FileWideSettings) -> list[Track]:
+    """One Track per channel the MIDI track plays on, with its notes sorted by start and pitch."""
+    notes = _pair_notes(events, events.end_tick)
+    starts, ends = to_song_ticks(notes.starts), to_song_ticks(notes.ends)
+    durations = np.maximum(ends - starts, 1)  # a note switched off as it starts still sounds for a tick
+    # A part with settings but no notes yet (an empty exported track) still becomes a Track.
+    channels = sorted(set(notes.channels.tolist())) or sorted({**events.programs, **events.volumes, **events.pans})[:1]
+    tracks = []
+    for channel in channels:
+        chosen = np.flatnonzero(notes.channels == channel)
+        chosen = chosen[np.lexsort((notes.pitches[chosen], starts[chosen]))]
+        if len(channels) == 1:
+            name = events.name or f"Track {source_index + 1}"
+        elif events.name and midi_format != 0:  # a type 0 track's name is the song's title
+            name = f"{events.name} (channel {channel + 1})"
+        else:
+            name = f"Channel {channel + 1}"
+        tracks.append(Track(
+            name=name,
+            program=events.programs.get(channel, fallback.programs.get(channel, 0)),
+            channel=channel,
+            is_drum=channel == DRUM_CHANNEL,
+            volume=events.volumes.get(channel, fallback.volumes.get(channel, 100)),
+            pan=events.pans.get(channel, fallback.pans.get(channel, 64)),
+            notes=list(map(Note, notes.pitches[chosen].tolist(), starts[chosen].tolist(),
+                           durations[chosen].tolist(), notes.velocities[chosen].tolist())),
+        ))
+    return tracks
+
+
+def _text_from_meta(text: str) -> str:
+    """mido decodes meta text as latin-1; most programs (and our export) write UTF-8, so prefer that."""
+    raw = text.encode("latin-1")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return text
+
+
+def _text_for_meta(text: str) -> str:
+    """Text for mido (which writes latin-1): latin-1 where that reads back unchanged, else UTF-8 bytes."""
+    try:
+        text.encode("latin-1")
+        if _text_from_meta(text) == text:
+            return text
+    except UnicodeEncodeError:
+        pass
+    return text.encode("utf-8").decode("latin-1")
 
 
 def _bpm_from_microseconds(microseconds_per_quarter: int) -> float:
@@ -379,7 +411,7 @@ def _conductor_track(song: Song) -> mido.MidiTrack:
     timed.sort(key=lambda item: item[0])  # stable: meter, key, tempo at the same tick
     track = mido.MidiTrack()
     if song.title:
-        track.append(mido.MetaMessage("track_name", name=song.title))
+        track.append(mido.MetaMessage("track_name", name=_text_for_meta(song.title)))
     previous = 0
     for tick, message in timed:
         message.time = tick - previous
@@ -400,7 +432,7 @@ def _note_track(track: Track, channel: int) -> mido.MidiTrack:
     deltas = np.diff(event_ticks[order], prepend=0)
 
     midi_track = mido.MidiTrack()
-    midi_track.append(mido.MetaMessage("track_name", name=track.name))
+    midi_track.append(mido.MetaMessage("track_name", name=_text_for_meta(track.name)))
     midi_track.append(mido.Message("program_change", channel=channel, program=track.program))
     midi_track.append(mido.Message("control_change", channel=channel, control=VOLUME_CONTROLLER, value=track.volume))
     midi_track.append(mido.Message("control_change", channel=channel, control=PAN_CONTROLLER, value=track.pan))

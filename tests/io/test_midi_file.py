@@ -136,6 +136,22 @@ def test_note_offs_are_written_as_note_on_velocity_zero_with_running_status(tmp_
     assert path.stat().st_size < 14 + 8 + 40 + 8 + 20 + 16 * 4
 
 
+@pytest.mark.parametrize("name", ["Flûte à bec", "♪ Sopran", "ピアノ", "Ã© looks like UTF-8", "Oboe"])
+def test_track_names_in_any_script_come_back(tmp_path: Path, name: str) -> None:
+    song = Song(title=name, tracks=[Track(name, notes=[Note(60, 0, 480)])])
+    path = tmp_path / "names.mid"
+    save_midi(song, path)
+    loaded = load_midi(path)
+    assert (loaded.title, loaded.tracks[0].name) == (name, name)
+
+
+def test_utf8_and_latin1_names_from_other_programs_are_read(tmp_path: Path) -> None:
+    latin1 = mido.MetaMessage("track_name", name="Fl\u00fbte")  # mido writes latin-1 bytes
+    utf8 = mido.MetaMessage("track_name", name="Fl\u00fbte".encode("utf-8").decode("latin-1"))
+    data = midi_bytes([[latin1, on(60), off(60, 10)], [utf8, on(60), off(60, 10)]])
+    assert [t.name for t in load_midi(write(tmp_path, data)).tracks] == ["Flûte", "Flûte"]
+
+
 def test_melodic_track_on_the_drum_channel_is_moved_so_it_does_not_turn_into_drums(tmp_path: Path) -> None:
     song = Song(tracks=[Track("Piano", channel=9, notes=[Note(60, 0, 480)])])
     path = tmp_path / "moved.mid"
