@@ -7,16 +7,18 @@ installed wheel (files under `<prefix>/share/cocomposer`) all find them the same
 from __future__ import annotations
 
 import os
+import site
 import sys
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
 
-# COCOMPOSER_DATA_DIR lets packagers put resources/ and soundfonts/ anywhere.
+# COCOMPOSER_DATA_DIR lets packagers put resources/ and soundfonts/ anywhere; a wheel installs them
+# under <prefix>/share/cocomposer (the user base for `pip install --user`).
 _DATA_ROOT_CANDIDATES = [
     Path(p) for p in (os.environ.get("COCOMPOSER_DATA_DIR"),) if p
-] + [REPO_ROOT, Path(sys.prefix) / "share" / "cocomposer"]
+] + [REPO_ROOT, Path(sys.prefix) / "share" / "cocomposer", Path(site.getuserbase()) / "share" / "cocomposer"]
 
 
 def _data_root() -> Path:
