@@ -35,10 +35,6 @@ def quantize_note(note: Note, grid_ticks: int, starts: bool = True, lengths: boo
     return note.moved(start=start, duration=duration)
 
 
-def clamp_pitch(pitch: int) -> int:
-    return min(max(pitch, 0), 127)
-
-
 def can_shift(notes: Iterable[Note], ticks: int = 0, semitones: int = 0) -> bool:
     """True when every note stays inside the MIDI range and after tick 0 when shifted."""
     return all(n.start + ticks >= 0 and 0 <= n.pitch + semitones <= 127 for n in notes)

@@ -88,6 +88,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("transport_count_in", "&Count-in", "set_count_in", None, "count_in", "One bar of clicks before playing", True),
     ActionSpec("transport_record", "&Record MIDI", "set_recording", "R", "record",
                "Record from the MIDI keyboard onto the current track at the playhead", True),
+    ActionSpec("transport_quantize_input", "&Quantize Recording", "set_quantize_recording", None, None,
+               "Snap recorded notes to the grid when the take ends", True),
 )
 
 
@@ -122,9 +124,6 @@ class ActionCollection:
 
     def __getitem__(self, name: str) -> QAction:
         return self._actions[name]
-
-    def __iter__(self):
-        return iter(self._actions.values())
 
     def fill_menu(self, menu: QMenu, names: Iterable[str | None]) -> QMenu:
         """Add the named actions to `menu`; None adds a separator."""

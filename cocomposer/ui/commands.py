@@ -6,7 +6,7 @@ so a whole drag or a whole AI suggestion is a single undo step.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
 from PySide6.QtGui import QUndoCommand
@@ -19,19 +19,38 @@ from cocomposer.ui.document import SongDocument
 _MERGE_TRACK_FIELD = 0x7101  # QUndoCommand.id() for slider-style track edits that merge while dragging
 
 
-class EditNotesCommand(QUndoCommand):
-    """Replace some notes of one track by others (add, delete, move, resize, velocity... are all this)."""
+@dataclass(frozen=True)
+class NoteChange:
+    """On `track`, the notes `removed` give way to the notes `added`."""
 
-    def __init__(self, doc: SongDocument, text: str, track: Track, removed: Iterable[Note], added: Iterable[Note]) -> None:
+    track: Track
+    removed: tuple[Note, ...]
+    added: tuple[Note, ...]
+
+
+class EditNotesCommand(QUndoCommand):
+    """Replace notes by others on one or more tracks as one step.
+
+    Add, delete, move, resize, velocity, quantize, paste... are all this; so is accepting a four-part
+    AI suggestion, which changes several tracks at once.
+    """
+
+    def __init__(self, doc: SongDocument, text: str, changes: Sequence[NoteChange]) -> None:
         super().__init__(text)
-        self.doc, self.track = doc, track
-        self.removed, self.added = list(removed), list(added)
+        self.doc, self.changes = doc, list(changes)
 
     def redo(self) -> None:
-        self.doc.replace_notes(self.track, self.removed, self.added)
+        for change in self.changes:
+            self.doc.replace_notes(change.track, change.removed, change.added)
 
     def undo(self) -> None:
-        self.doc.replace_notes(self.track, self.added, self.removed)
+        for change in reversed(self.changes):
+            self.doc.replace_notes(change.track, change.added, change.removed)
+
+
+def edit_notes(doc: SongDocument, text: str, track: Track, removed: Iterable[Note], added: Iterable[Note]) -> EditNotesCommand:
+    """One-track EditNotesCommand: what almost every gesture is."""
+    return EditNotesCommand(doc, text, [NoteChange(track, tuple(removed), tuple(added))])
 
 
 class TrackFieldsCommand(QUndoCommand):
@@ -130,11 +149,11 @@ class SetTimingCommand(QUndoCommand):
 # --- builders: one gesture -> one command ----------------------------------------------------
 
 def add_notes(doc: SongDocument, track: Track, notes: Sequence[Note], text: str = "Add note") -> EditNotesCommand:
-    return EditNotesCommand(doc, text, track, [], notes)
+    return edit_notes(doc, text, track, [], notes)
 
 
 def delete_notes(doc: SongDocument, track: Track, notes: Sequence[Note]) -> EditNotesCommand:
-    return EditNotesCommand(doc, "Delete notes" if len(notes) > 1 else "Delete note", track, notes, [])
+    return edit_notes(doc, "Delete notes" if len(notes) > 1 else "Delete note", track, notes, [])
 
 
 def move_notes(doc: SongDocument, track: Track, notes: Sequence[Note], ticks: int, semitones: int,
@@ -142,7 +161,7 @@ def move_notes(doc: SongDocument, track: Track, notes: Sequence[Note], ticks: in
     """None when the move would push a note before tick 0 or out of the MIDI pitch range."""
     if (ticks == 0 and semitones == 0) or not can_shift(notes, ticks, semitones):
         return None
-    return EditNotesCommand(doc, text, track, notes, shifted(notes, ticks, semitones))
+    return edit_notes(doc, text, track, notes, shifted(notes, ticks, semitones))
 
 
 def resize_notes(doc: SongDocument, track: Track, notes: Sequence[Note], delta_ticks: int, min_ticks: int) -> EditNotesCommand | None:
@@ -150,14 +169,14 @@ def resize_notes(doc: SongDocument, track: Track, notes: Sequence[Note], delta_t
     resized = [n.moved(duration=max(n.duration + delta_ticks, min_ticks)) for n in notes]
     if resized == list(notes):
         return None
-    return EditNotesCommand(doc, "Resize notes", track, notes, resized)
+    return edit_notes(doc, "Resize notes", track, notes, resized)
 
 
 def set_velocities(doc: SongDocument, track: Track, velocities: dict[Note, int]) -> EditNotesCommand | None:
     changed = {n: v for n, v in velocities.items() if n.velocity != v}
     if not changed:
         return None
-    return EditNotesCommand(doc, "Change velocity", track, list(changed), [n.moved(velocity=v) for n, v in changed.items()])
+    return edit_notes(doc, "Change velocity", track, list(changed), [n.moved(velocity=v) for n, v in changed.items()])
 
 
 def quantize_notes(doc: SongDocument, track: Track, notes: Sequence[Note], grid_ticks: int,
@@ -165,7 +184,7 @@ def quantize_notes(doc: SongDocument, track: Track, notes: Sequence[Note], grid_
     quantized = [quantize_note(n, grid_ticks, starts, lengths) for n in notes]
     if quantized == list(notes):
         return None
-    return EditNotesCommand(doc, "Quantize", track, notes, quantized)
+    return edit_notes(doc, "Quantize", track, notes, quantized)
 
 
 def duplicate_notes(doc: SongDocument, track: Track, notes: Sequence[Note], step_ticks: int) -> EditNotesCommand | None:
@@ -176,7 +195,7 @@ def duplicate_notes(doc: SongDocument, track: Track, notes: Sequence[Note], step
     length = last - first
     if step_ticks > 0:
         length = -(-length // step_ticks) * step_ticks
-    return EditNotesCommand(doc, "Duplicate", track, [], shifted(notes, ticks=length))
+    return edit_notes(doc, "Duplicate", track, [], shifted(notes, ticks=length))
 
 
 def paste_notes(doc: SongDocument, track: Track, clipboard: Sequence[Note], at_tick: int) -> EditNotesCommand | None:
@@ -184,15 +203,15 @@ def paste_notes(doc: SongDocument, track: Track, clipboard: Sequence[Note], at_t
     if not clipboard:
         return None
     first, _ = span(clipboard)
-    return EditNotesCommand(doc, "Paste", track, [], [replace(n, start=n.start - first + at_tick) for n in clipboard])
+    return edit_notes(doc, "Paste", track, [], [replace(n, start=n.start - first + at_tick) for n in clipboard])
 
 
 def set_lock(doc: SongDocument, track: Track, notes: Sequence[Note], locked: bool) -> EditNotesCommand | None:
     targets = [n for n in notes if n.locked != locked]
     if not targets:
         return None
-    return EditNotesCommand(doc, "Lock notes" if locked else "Unlock notes", track, targets,
-                            [n.moved(locked=locked) for n in targets])
+    return edit_notes(doc, "Lock notes" if locked else "Unlock notes", track, targets,
+                      [n.moved(locked=locked) for n in targets])
 
 
 def add_track(doc: SongDocument, color: str, index: int | None = None) -> InsertTracksCommand:

@@ -95,6 +95,3 @@ class JobRunner(QObject):
         self.jobs.append(job)
         QThreadPool.globalInstance().start(job)
         return job
-
-    def wait_for_all(self, timeout_ms: int = 60_000) -> bool:
-        return QThreadPool.globalInstance().waitForDone(timeout_ms)

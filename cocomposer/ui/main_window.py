@@ -104,7 +104,8 @@ class MainWindow(QMainWindow):
                                         "view_zoom_out", "view_zoom_song"])
         actions.add_menu(bar, "&Track", ["track_add", "track_remove", None, "track_up", "track_down"])
         actions.add_menu(bar, "T&ransport", ["transport_play", "transport_stop", None, "transport_loop",
-                                             "transport_metronome", "transport_count_in", None, "transport_record"])
+                                             "transport_metronome", "transport_count_in", None, "transport_record",
+                                             "transport_quantize_input"])
         for name in ROLL_FOCUS_ACTIONS:
             action = actions[name]
             action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
@@ -504,6 +505,9 @@ class MainWindow(QMainWindow):
 
     def set_count_in(self, enabled: bool) -> None:
         self.playback.set_count_in(enabled)
+
+    def set_quantize_recording(self, enabled: bool) -> None:
+        self.recorder.quantize_input = enabled
 
     def set_recording(self, enabled: bool) -> None:
         """Arm: listen to the MIDI keyboard and play; disarm: the take lands on the track as one undo step."""

@@ -33,14 +33,13 @@ class MidiRecorder(QObject):
     """Listens to one input port while armed; note-ons and -offs become Notes at the playhead clock."""
 
     message_received = Signal(int, int, bool)  # pitch, velocity, note on? (queued from the port thread)
-    take_finished = Signal(int)  # how many notes the take added
 
     def __init__(self, doc: SongDocument, playback: PlaybackController, settings: EditSettings,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.doc, self.playback, self.settings = doc, playback, settings
         self.ports, self.unavailable_reason = midi_input_ports()
-        self.quantize_input = False
+        self.quantize_input = False  # snap each take to the roll's grid before it lands
         self._port = None
         self._held: dict[int, tuple[int, int]] = {}  # pitch -> (start tick, velocity)
         self._take: list[Note] = []
@@ -91,5 +90,4 @@ class MidiRecorder(QObject):
             if self.quantize_input and grid:
                 take = [quantize_note(n, grid, starts=True, lengths=True) for n in take]
             self.doc.push(commands.add_notes(self.doc, track, take, "Record MIDI"))
-        self.take_finished.emit(len(take))
         return len(take)

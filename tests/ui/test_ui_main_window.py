@@ -270,3 +270,29 @@ def test_layout_and_recent_files_persist(qtbot, window, tmp_path):
     qtbot.addWidget(reopened)
     assert reopened.settings.value("window/state") is not None
     assert reopened.recent_files() == [str(tmp_path / "a.ccsong")]
+
+
+def test_quantize_recording_snaps_the_take(qtbot, window):
+    window.actions["transport_quantize_input"].trigger()
+    window.playback.set_playhead(1930)
+    window.recorder.handle_note(67, 100, True)
+    window.playback.set_playhead(2150)
+    window.recorder.handle_note(67, 0, False)
+    window.recorder.disarm()
+    assert Note(67, 1920, 240, 100) in melody(window).notes
+
+
+def test_lock_marks_notes_and_colour_dialog_sets_track_colour(qtbot, window, monkeypatch):
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QColorDialog
+
+    track = melody(window)
+    window.doc.set_selection(track.notes[:2])
+    window.actions["edit_lock"].trigger()
+    assert [n.locked for n in track.notes].count(True) == 2
+    window.editor.canvas.grab()  # paints the lock marks
+    monkeypatch.setattr(QColorDialog, "getColor", lambda *args, **kwargs: QColor("#123456"))
+    qtbot.mouseClick(window.track_panel.row_for(track).color_button, Qt.LeftButton)
+    assert track.color == "#123456"
+    window.doc.undo_stack.undo()
+    assert track.color == "#e0566b"

@@ -33,9 +33,6 @@ class TrackNoteIndex:
     def last_end(self) -> int:
         return int(self._reach[-1]) if len(self._reach) else 0
 
-    def __len__(self) -> int:
-        return len(self.notes)
-
     def visible(self, start_tick: float, end_tick: float, low_pitch: int = 0, high_pitch: int = 127) -> np.ndarray:
         """Indices of notes overlapping [start_tick, end_tick) with pitch in [low_pitch, high_pitch]."""
         first = int(np.searchsorted(self._reach, start_tick, side="right"))

@@ -24,6 +24,7 @@ from cocomposer.ui.pianoroll.viewport import RollViewport
 from cocomposer.ui.playback import PlaybackController
 
 EDGE_GRAB_PIXELS = 6
+MIN_NOTE_TICKS = 1
 MIN_GRID_LINE_SPACING = 7  # pixels; finer grid lines are skipped when zoomed out
 VELOCITY_SHADES = 8
 BACKGROUND_TRACK_ALPHA = 70
@@ -42,11 +43,14 @@ class Gesture(enum.Enum):
 
 
 def wheel_navigation(viewport: RollViewport, event: QWheelEvent, anchor_x: float) -> None:
-    """DAW wheel habits: Ctrl zooms time, Shift scrolls time, plain wheel scrolls pitch."""
+    """DAW wheel habits: Ctrl zooms time, Ctrl+Shift zooms pitch, Shift scrolls time, plain wheel scrolls pitch."""
     delta = event.angleDelta().y() or event.angleDelta().x()
-    if event.modifiers() & Qt.ControlModifier:
+    modifiers = event.modifiers()
+    if modifiers & Qt.ControlModifier and modifiers & Qt.ShiftModifier:
+        viewport.zoom_pitch(1.15 if delta > 0 else 1 / 1.15, event.position().y())
+    elif modifiers & Qt.ControlModifier:
         viewport.zoom_time(1.25 if delta > 0 else 0.8, anchor_x)
-    elif event.modifiers() & Qt.ShiftModifier or event.angleDelta().x():
+    elif modifiers & Qt.ShiftModifier or event.angleDelta().x():
         viewport.scroll_ticks(-delta / 120 * 60 / viewport.pixels_per_tick)
     else:
         viewport.scroll_pixels(-delta / 120 * 3 * viewport.row_height)
@@ -383,7 +387,7 @@ class NoteCanvas(QWidget):
         self._drag_ticks, self._drag_semitones = ticks, semitones
 
     def _resized_duration(self, note: Note) -> int:
-        return max(note.duration + self._drag_ticks, 1)
+        return max(note.duration + self._drag_ticks, MIN_NOTE_TICKS)
 
     def _select_in_band(self) -> None:
         vp, rect = self.viewport, self._band_rect
@@ -408,8 +412,7 @@ class NoteCanvas(QWidget):
         elif gesture == Gesture.MOVE:
             command = commands.move_notes(doc, track, self._dragged, self._drag_ticks, self._drag_semitones)
         elif gesture == Gesture.RESIZE and self._drag_ticks:
-            command = commands.EditNotesCommand(doc, "Resize notes", track, self._dragged,
-                                                [n.moved(duration=self._resized_duration(n)) for n in self._dragged])
+            command = commands.resize_notes(doc, track, self._dragged, self._drag_ticks, MIN_NOTE_TICKS)
             self.new_note_ticks = self._resized_duration(self._anchor)
         elif gesture == Gesture.ERASE and self._erased:
             command = commands.delete_notes(doc, track, list(self._erased))
