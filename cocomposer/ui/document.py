@@ -32,13 +32,16 @@ class SongDocument(QObject):
     def __init__(self, song: Song | None = None, path: str | Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda clean: self.dirty_changed.emit(not clean))
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)  # a method: Qt drops it when the document dies
         self.song = song or Song()
         self.path: Path | None = Path(path) if path else None
         self._current_track: Track | None = self.song.tracks[0] if self.song.tracks else None
         self._selection: frozenset[Note] = frozenset()
 
     # --- document lifecycle ---------------------------------------------------------------
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.dirty_changed.emit(not clean)
+
     @property
     def is_dirty(self) -> bool:
         return not self.undo_stack.isClean()
