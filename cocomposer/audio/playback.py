@@ -250,7 +250,6 @@ class Player:
             if self.state is PlayerState.PLAYING:
                 self._resume_tick = int(self.position_ticks)
                 self._cancel_queued()
-                self._synth.release_all()
                 self.state = PlayerState.PAUSED
 
     def stop(self) -> None:
@@ -329,9 +328,12 @@ class Player:
         horizon_ms = now_ms + LOOKAHEAD_MS
         current = self._passes[-1]
         self._queue(current, horizon_ms)
-        if self._loop_schedule is not None and current.end_ms < horizon_ms:
-            self._passes.append(_Pass(self._loop_schedule, current.end_ms))
-            self._queue(self._passes[-1], horizon_ms)
+        # Loop passes shorter than the look-ahead need several turns queued at once; a pass that
+        # rounds to zero milliseconds would never end, so it is not repeated.
+        while self._loop_schedule is not None and current.start_ms < current.end_ms < horizon_ms:
+            current = _Pass(self._loop_schedule, current.end_ms)
+            self._passes.append(current)
+            self._queue(current, horizon_ms)
         self._passes = [p for p in self._passes if p.end_ms > now_ms - self.output_latency_ms] or self._passes[-1:]
         if self._loop is None and now_ms - self.output_latency_ms > current.end_ms + FINISH_GRACE_MS:
             self._resume_tick = current.schedule.end_tick

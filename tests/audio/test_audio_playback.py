@@ -146,3 +146,11 @@ def test_note_preview_sounds_while_stopped(file_player):
     wait_until(lambda: player.audio_clock_ms > before + 300)
     player.close()
     assert np.abs(wav_samples(output)[before * RATE // 1000:]).max() > 0.01
+
+
+def test_a_loop_shorter_than_the_look_ahead_keeps_several_turns_queued(clocked_player):
+    clocked_player.play(0, loop=(0, 96))  # 100 ms, a fifth of the look-ahead
+    turns = len(clocked_player._passes)
+    assert turns >= playback.LOOKAHEAD_MS // 100
+    clocked_player._synth.render(RATE)  # one second of audio pulled: ten turns played
+    assert 0 <= clocked_player.position_ticks <= 96 and clocked_player.is_playing
