@@ -126,4 +126,7 @@ main() {
   esac
 }
 
-main "$@"
+# Sourcing the script (as its tests do) defines the functions without running anything.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  main "$@"
+fi
