@@ -29,6 +29,7 @@ MIN_SAMPLE_RATE, MAX_SAMPLE_RATE = 8000, 96000  # what FluidSynth accepts
 MAX_TAIL_SECONDS = 5.0  # longest release/reverb tail kept after the last note-off
 SILENCE_THRESHOLD = 10 ** (-80 / 20)  # -80 dBFS: a tail quieter than this is over
 TAIL_CHUNK_FRAMES = 64 * FLUIDSYNTH_BLOCK_FRAMES  # tail rendered in steps of 4096 frames (~93 ms)
+SPAN_CHUNK_FRAMES = 1024 * FLUIDSYNTH_BLOCK_FRAMES  # long event-free spans report progress every ~1.5 s of audio
 WAV_WRITE_CHUNK_FRAMES = 1 << 18  # converted to PCM a piece at a time to bound extra memory
 PROGRESS_STEP = 0.01  # report progress at most every 1 %
 RENDER_SHARE_OF_PROGRESS = 0.95  # the WAV writer reports the last 5 %
@@ -84,7 +85,8 @@ def render_schedule(
     progress: ProgressCallback | None = None,
     max_tail_seconds: float = MAX_TAIL_SECONDS,
 ) -> np.ndarray:
-    """Render `schedule` on `synth` from its current state: (frames, 2) float32 stereo at the synth's rate.
+    """Render `schedule` on a fresh `synth` (its 64-frame block grid starts at our frame 0) as
+    (frames, 2) float32 stereo at the synth's rate.
 
     The result covers the schedule's duration plus the release tail, which ends when the output stays
     below -80 dBFS or after `max_tail_seconds`. `progress(fraction)` is called as rendering advances;
@@ -100,16 +102,19 @@ def render_schedule(
     group_starts = np.flatnonzero(np.diff(event_frames, prepend=-1))
     group_stops = np.append(group_starts[1:], len(event_frames))
     cursor = 0  # frames rendered so far
+
+    def render_until(target: int) -> None:
+        nonlocal cursor
+        while cursor < target:
+            step = min(target - cursor, SPAN_CHUNK_FRAMES)
+            synth.render_into(output[cursor:cursor + step])
+            cursor += step
+            report(cursor / song_frames)
+
     for first, stop in zip(group_starts.tolist(), group_stops.tolist()):
-        target = int(event_frames[first])
-        if target > cursor:
-            synth.render_into(output[cursor:target])
-            cursor = target
+        render_until(int(event_frames[first]))
         synth.apply_events(schedule, first, stop)
-        report(cursor / max(song_frames, 1))
-    if song_frames > cursor:
-        synth.render_into(output[cursor:song_frames])
-        cursor = song_frames
+    render_until(song_frames)
 
     while cursor < len(output):
         chunk = output[cursor:cursor + TAIL_CHUNK_FRAMES]

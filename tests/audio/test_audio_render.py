@@ -161,3 +161,9 @@ def test_an_empty_song_renders_an_empty_wav(tmp_path):
     assert result.frames == 0 and result.peak == 0.0
     with wave.open(str(result.path)) as reader:
         assert reader.getnframes() == 0 and reader.getnchannels() == 2
+
+
+def test_a_long_note_reports_progress_while_it_renders():
+    fractions = []
+    render_to_array(Song(tracks=[Track(notes=[Note(60, 0, 480 * 20)])]), progress=fractions.append)
+    assert len([f for f in fractions if 0 < f < 1]) >= 5  # 10 s of one note, not one jump from 0 to 1
