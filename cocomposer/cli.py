@@ -41,19 +41,18 @@ class OneLineErrorParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
-def build_parser(skipped_modules: list[str] | None = None) -> argparse.ArgumentParser:
-    """The full parser; command modules that could not be imported are described in `skipped_modules`."""
-    return _build_parser_and_commands(skipped_modules)[0]
+def build_parser(skipped_modules: list[str] | None = None) -> tuple[argparse.ArgumentParser, set[str]]:
+    """The full parser and the names of its commands.
 
-
-def _build_parser_and_commands(skipped_modules: list[str] | None) -> tuple[argparse.ArgumentParser, set[str]]:
+    Command modules that could not be imported are described, one line each, in `skipped_modules`.
+    """
     parser = OneLineErrorParser(
         prog=PROGRAM,
         description="CoComposer: write music with an AI partner. Run without a command to open the editor.",
     )
     parser.add_argument("--version", action="version", version=f"{PROGRAM} {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the full traceback when something fails")
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command", required=True)
     for module_name in COMMAND_MODULES:
         try:
             module = importlib.import_module(module_name)
@@ -71,13 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # --debug is accepted anywhere on the line, before or after the command.
     debug = "--debug" in arguments
     arguments = [a for a in arguments if a != "--debug"]
-    skipped_modules: list[str] = []
-    parser, command_names = _build_parser_and_commands(skipped_modules)
-    if debug:
-        for line in skipped_modules:
-            print(f"{PROGRAM}: left out {line}", file=sys.stderr)
-
     try:
+        skipped_modules: list[str] = []
+        parser, command_names = build_parser(skipped_modules)
+        if debug:
+            for line in skipped_modules:
+                print(f"{PROGRAM}: left out {line}", file=sys.stderr)
         if not arguments:
             if _editor_entry_point() is None:
                 parser.print_help()
@@ -86,9 +84,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if len(arguments) == 1 and arguments[0] not in command_names and os.path.isfile(arguments[0]):
             return open_editor(arguments[0])  # `cocomposer song.mid` opens the song
         args = parser.parse_args(arguments)
-        if not hasattr(args, "handler"):
-            parser.print_help()
-            return EXIT_USAGE
         return int(args.handler(args) or EXIT_OK)
     except BrokenPipeError:
         # The reader went away (`cocomposer info x.mid | head`): stop quietly, and keep Python's
