@@ -247,7 +247,7 @@ def _song_from_tracks(tracks: list[mido.MidiTrack], layout: _ChunkLayout) -> Son
     ])
     song.keys = sorted((KeySignature.parse(name, int(to_song_ticks(tick)))
                         for events in scanned for tick, name in events.keys), key=lambda key: key.tick)
-    if layout.midi_format == 0 or (layout.midi_format == 1 and not scanned[0].has_channel_events):
+    if scanned and (layout.midi_format == 0 or (layout.midi_format == 1 and not scanned[0].has_channel_events)):
         song.title = scanned[0].name  # type 0's only track, or type 1's conductor track
     fallback = _FileWideSettings(scanned)
     for source_index, events in enumerate(scanned):
@@ -384,17 +384,28 @@ def song_to_midi_file(song: Song) -> mido.MidiFile:
         raise MidiFileError(f"PPQ {song.ppq} is too fine for a MIDI file (at most {MAX_PPQ})")
     midi = mido.MidiFile(type=1, ticks_per_beat=song.ppq)
     midi.tracks.append(_conductor_track(song))
-    channels_in_use = {t.channel for t in song.tracks if not t.is_drum}
-    spare_channels = [c for c in range(16) if c != DRUM_CHANNEL and c not in channels_in_use]
-    for track in song.tracks:
-        if track.is_drum:
-            channel = DRUM_CHANNEL
-        elif track.channel == DRUM_CHANNEL:  # a melodic part on channel 10 would play as drums anywhere else
-            channel = spare_channels[0] if spare_channels else 0
-        else:
-            channel = track.channel
+    for track, channel in zip(song.tracks, _export_channels(song.tracks)):
         midi.tracks.append(_note_track(track, channel))
     return midi
+
+
+def _export_channels(tracks: list[Track]) -> list[int]:
+    """A channel per track for other players, keeping each track's own where it can.
+
+    A channel has one program, volume and pan at a time, so a track whose sound differs from a track
+    already on its channel moves to a free channel; drums go to channel 10 and melodic tracks never do.
+    """
+    sound_of_channel: dict[int, tuple[int, int, int]] = {}
+    channels = []
+    for track in tracks:
+        sound = (track.program, track.volume, track.pan)
+        channel = DRUM_CHANNEL if track.is_drum else track.channel
+        if not track.is_drum and (channel == DRUM_CHANNEL or sound_of_channel.get(channel, sound) != sound):
+            free = [c for c in range(16) if c != DRUM_CHANNEL and c not in sound_of_channel]
+            channel = free[0] if free else (0 if channel == DRUM_CHANNEL else channel)
+        sound_of_channel.setdefault(channel, sound)
+        channels.append(channel)
+    return channels
 
 
 def _conductor_track(song: Song) -> mido.MidiTrack:

@@ -160,6 +160,16 @@ def test_melodic_track_on_the_drum_channel_is_moved_so_it_does_not_turn_into_dru
     assert not loaded.tracks[0].is_drum and loaded.tracks[0].channel != 9
 
 
+def test_tracks_sharing_a_channel_with_different_sounds_get_their_own(tmp_path: Path) -> None:
+    song = Song(tracks=[Track("Piano", program=0, channel=0, notes=[Note(60, 0, 480)]),
+                        Track("Piano 2", program=0, channel=0, notes=[Note(64, 0, 480)]),
+                        Track("Strings", program=48, channel=0, notes=[Note(67, 0, 480)])])
+    path = tmp_path / "shared.mid"
+    save_midi(song, path)
+    assert [(t.name, t.channel, t.program) for t in load_midi(path).tracks] == [
+        ("Piano", 0, 0), ("Piano 2", 0, 0), ("Strings", 1, 48)]
+
+
 def test_same_pitch_overlap_is_cut_where_the_next_note_starts(tmp_path: Path) -> None:
     song = Song(tracks=[Track("Overlap", notes=[Note(60, 0, 960), Note(60, 480, 960), Note(60, 480, 100)])])
     path = tmp_path / "overlap.mid"

@@ -94,6 +94,11 @@ def test_file_larger_than_the_limit_is_refused_before_reading(tmp_path: Path) ->
     assert_refused(path, "MiB")
 
 
+def test_file_with_no_tracks_is_an_empty_song(tmp_path: Path) -> None:
+    song = load_midi(write(tmp_path, with_track_count(GOOD[:14], 0)))
+    assert song.tracks == [] and song.ppq == 480
+
+
 def test_unknown_chunks_between_tracks_are_skipped(tmp_path: Path) -> None:
     header, tracks = GOOD[:14], GOOD[14:]
     song = load_midi(write(tmp_path, header + b"XFIH" + struct.pack(">L", 3) + b"abc" + tracks + b"\x00junk"))
