@@ -39,13 +39,14 @@ def test_render_is_song_length_plus_a_bounded_tail_and_not_silent(two_track_song
     assert np.abs(audio[-1]).max() < 1e-3  # the tail is rendered until it has died away
 
 
-def test_note_onsets_land_within_a_millisecond_of_the_song_time(staccato_song, onset_ticks):
+@pytest.mark.parametrize("sample_rate", [44100, 48000])
+def test_note_onsets_land_within_a_millisecond_of_the_song_time(staccato_song, onset_ticks, sample_rate):
     song = staccato_song(onset_ticks)
-    audio = render_to_array(song, effects=False)
-    expected = [round(song.tick_to_seconds(t) * RATE) for t in onset_ticks]
+    audio = render_to_array(song, sample_rate=sample_rate, effects=False)
+    expected = [round(song.tick_to_seconds(t) * sample_rate) for t in onset_ticks]
     onsets = onset_frames(audio, expected)
     attack_frames = onsets[0] - expected[0]  # the first note starts on frame 0: its delay is the sample's attack
-    errors_ms = [(onset - attack_frames - want) / RATE * 1000 for onset, want in zip(onsets, expected)]
+    errors_ms = [(onset - attack_frames - want) / sample_rate * 1000 for onset, want in zip(onsets, expected)]
     assert max(abs(e) for e in errors_ms) < 1.0, errors_ms
 
 
