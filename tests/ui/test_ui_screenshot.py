@@ -59,3 +59,14 @@ def test_run_opens_the_demo_song(qtbot, monkeypatch, tmp_path):
     timer.start(300)
     assert app_module.run() == 0
     assert any(title.startswith("demo.ccsong —") for title in seen)
+
+
+def test_clicking_the_keyboard_sounds_the_pitch(qtbot, window, monkeypatch):
+    from PySide6.QtCore import QPoint
+
+    heard = []
+    monkeypatch.setattr(window.playback, "audition", lambda pitch, velocity=96, track=None: heard.append(pitch))
+    viewport = window.editor.viewport
+    qtbot.mouseClick(window.editor.keyboard, Qt.LeftButton, Qt.NoModifier,
+                     QPoint(10, int(viewport.pitch_to_y(64) + viewport.row_height / 2)))
+    assert heard == [64]
