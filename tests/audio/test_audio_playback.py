@@ -1,6 +1,7 @@
 """Live playback without a sound card: the device error, the audio clock, and the real path through
 FluidSynth's sequencer and its 'file' audio driver (which plays in real time into a WAV file)."""
 
+import threading
 import time
 import wave
 
@@ -154,3 +155,30 @@ def test_a_loop_shorter_than_the_look_ahead_keeps_several_turns_queued(clocked_p
     assert turns >= playback.LOOKAHEAD_MS // 100
     clocked_player._synth.render(RATE)  # one second of audio pulled: ten turns played
     assert 0 <= clocked_player.position_ticks <= 96 and clocked_player.is_playing
+
+
+def test_transport_calls_from_several_threads_do_not_collide(file_player):
+    """The editor calls from its UI thread while the feeder and audio threads run; nothing may break."""
+    player, _ = file_player
+    failures = []
+
+    def hammer(actions):
+        try:
+            for _ in range(30):
+                for action in actions:
+                    action()
+        except Exception as error:  # noqa: BLE001 - any exception is the failure being tested for
+            failures.append(error)
+
+    workers = [threading.Thread(target=hammer, args=(actions,)) for actions in (
+        (lambda: player.play(0), player.pause, lambda: player.play()),
+        (lambda: player.position_ticks, lambda: player.play_note(1, 0, 60, 80, 0.05)),
+        (lambda: player.set_metronome(True), lambda: player.set_metronome(False), player.stop),
+    )]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert not failures
+    player.play(0)
+    wait_until(lambda: player.position_ticks > 0)
