@@ -87,7 +87,10 @@ class NoteCanvas(QWidget):
                        doc.current_track_changed, doc.selection_changed, viewport.changed, playback.playhead_moved,
                        playback.loop_changed, settings.changed):
             signal.connect(self.update)
-        doc.song_replaced.connect(lambda: setattr(self, "new_note_ticks", self.doc.song.ppq))
+        doc.song_replaced.connect(self._on_song_replaced)
+
+    def _on_song_replaced(self) -> None:
+        self.new_note_ticks = self.doc.song.ppq
 
     # --- geometry ---------------------------------------------------------------------------
     def resizeEvent(self, event) -> None:

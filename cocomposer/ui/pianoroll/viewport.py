@@ -95,10 +95,11 @@ class RollViewport(QObject):
 
     # --- changing the view -----------------------------------------------------------------
     def set_size(self, width: int, height: int) -> None:
+        """The roll's size in pixels; the pitch at the vertical centre stays there as the height changes."""
         if (width, height) != (self.width, self.height):
+            top = self.top_y + (self.height - height) / 2
             self.width, self.height = width, height
-            self.set_top_y(self.top_y)
-            self.changed.emit()
+            self._move_top_and_notify(top)
 
     def set_left_tick(self, tick: float) -> None:
         tick = max(tick, 0.0)
@@ -111,6 +112,11 @@ class RollViewport(QObject):
         if y != self.top_y:
             self.top_y = y
             self.changed.emit()
+
+    def _move_top_and_notify(self, y: float) -> None:
+        """Clamp and set the top after a size or zoom change, announcing it even if the top stayed."""
+        self.top_y = min(max(y, 0.0), max(self.content_height - self.height, 0.0))
+        self.changed.emit()
 
     def scroll_ticks(self, ticks: float) -> None:
         self.set_left_tick(self.left_tick + ticks)
@@ -131,8 +137,7 @@ class RollViewport(QObject):
         anchor_y = self.height / 2 if anchor_y is None else anchor_y
         anchor_row = (anchor_y + self.top_y) / self.row_height
         self.row_height = min(max(self.row_height * factor, self.MIN_ROW_HEIGHT), self.MAX_ROW_HEIGHT)
-        self.top_y = -1.0  # force set_top_y to clamp and emit
-        self.set_top_y(anchor_row * self.row_height - anchor_y)
+        self._move_top_and_notify(anchor_row * self.row_height - anchor_y)
 
     def ensure_tick_visible(self, tick: float, margin: float = 0.1) -> None:
         """Page the view so `tick` is on screen (used to follow the playhead)."""
