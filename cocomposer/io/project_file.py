@@ -21,6 +21,8 @@ PROJECT_VERSION = 1
 PROJECT_SUFFIX = ".ccsong"
 # Notes are stored as compact rows, in this column order, so big songs stay small and quick to read.
 NOTE_FIELDS = ("pitch", "start", "duration", "velocity", "locked")
+# Times beyond this (decades at any tempo) are damage, and would overflow the int64 time maps.
+MAX_TICK = 2**40
 
 
 # --- save --------------------------------------------------------------------------------------
@@ -131,12 +133,12 @@ def project_from_dict(data: Any) -> Song:
     try:
         song = Song(
             ppq=ppq,
-            tempos=[TempoChange(item.integer("tick", 0), item.number("bpm", 1e-3, 1e4))
+            tempos=[TempoChange(item.integer("tick", 0, MAX_TICK), item.number("bpm", 1e-3, 1e4))
                     for item in fields.list_of_objects("tempos")],
-            time_signatures=[TimeSignature(item.integer("tick", 0), item.integer("numerator", 1, 1024),
+            time_signatures=[TimeSignature(item.integer("tick", 0, MAX_TICK), item.integer("numerator", 1, 1024),
                                            item.integer("denominator", 1, 64))
                              for item in fields.list_of_objects("time_signatures")],
-            keys=[KeySignature(item.integer("tick", 0), item.integer("tonic", 0, 11), item.choice("mode", ("major", "minor")))
+            keys=[KeySignature(item.integer("tick", 0, MAX_TICK), item.integer("tonic", 0, 11), item.choice("mode", ("major", "minor")))
                   for item in fields.list_of_objects("keys")],
             title=fields.text("title", default=""),
             ai_settings=fields.object("ai_settings", default={}),
@@ -176,6 +178,8 @@ def _note_from_row(row: Any, where: str) -> Note:
             or not all(isinstance(value, int) and not isinstance(value, bool) for value in row):
         raise _FieldError(f"damaged project file: {where} must be a list of 4 or 5 whole numbers "
                           f"({', '.join(NOTE_FIELDS)}), not {_short(row)}")
+    if row[1] > MAX_TICK or row[2] > MAX_TICK:
+        raise _FieldError(f"damaged project file: {where}: start and duration must be at most {MAX_TICK} ticks")
     try:
         return Note(row[0], row[1], row[2], row[3], bool(row[4]) if len(row) > 4 else False)
     except ValueError as error:

@@ -181,6 +181,8 @@ def test_newer_version_is_rejected_with_a_clear_message(tmp_path: Path) -> None:
     (lambda d: d["tracks"][0]["notes"].append([60, 0]), "tracks[0].notes[1] must be a list of 4 or 5 whole numbers"),
     (lambda d: d["tracks"][0]["notes"].append([60, 0, 0, 90]), "tracks[0].notes[1]: note duration must be > 0"),
     (lambda d: d["tracks"][0]["notes"].append([60, 0, 10, 90.5]), "tracks[0].notes[1] must be a list"),
+    (lambda d: d["tracks"][0]["notes"].append([60, 2**70, 10, 90]), "tracks[0].notes[1]: start and duration"),
+    (lambda d: d["tempos"][0].update(tick=2**70), "'tempos[0].tick' must be a whole number from 0"),
 ])
 def test_missing_or_mistyped_fields_name_the_place(tmp_path: Path, change, words: str) -> None:
     data = valid_data()
