@@ -7,7 +7,7 @@ import wave
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
 from cocomposer.audio.render import render_to_array
 from cocomposer.core import Note, Song, VoiceRole
@@ -89,7 +89,7 @@ def test_cancelled_wav_export_leaves_no_file(qtbot, window, monkeypatch, tmp_pat
     save_dialog_returns(monkeypatch, path)
     window.doc.song.tracks[0].notes.extend(Note(60 + i % 12, i * 480, 480) for i in range(4, 400))
     window.actions["file_export_wav"].trigger()
-    window.jobs.jobs[0].cancel()
+    window.findChild(QProgressDialog).cancel()  # the dialog's Cancel button
     qtbot.waitUntil(lambda: not window.jobs.jobs, timeout=60_000)
     assert not path.exists()
     assert "cancelled" in window.statusBar().currentMessage()
@@ -296,3 +296,16 @@ def test_lock_marks_notes_and_colour_dialog_sets_track_colour(qtbot, window, mon
     assert track.color == "#123456"
     window.doc.undo_stack.undo()
     assert track.color == "#e0566b"
+
+
+def test_recent_files_menu_reopens_a_song(qtbot, window, monkeypatch, tmp_path):
+    path = tmp_path / "recent.ccsong"
+    save_dialog_returns(monkeypatch, path)
+    window.actions["file_save_as"].trigger()
+    window.actions["file_new"].trigger()
+    window.recent_menu.aboutToShow.emit()
+    entries = [a for a in window.recent_menu.actions() if a.text() == "recent.ccsong"]
+    assert len(entries) == 1
+    entries[0].trigger()
+    assert window.doc.path == path.resolve() or window.doc.path == path
+    assert len(window.doc.song.tracks) == 2
