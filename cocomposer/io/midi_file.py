@@ -458,7 +458,10 @@ def _note_track(track: Track, channel: int) -> mido.MidiTrack:
 
 
 def _playable_notes(notes: list[Note]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(pitches, starts, ends, velocities) with same-pitch overlaps cut; of notes starting together the longest stays."""
+    """(pitches, starts, ends, velocities) with same-pitch overlaps cut at the next start.
+
+    Of notes of one pitch starting together, the longest stays.
+    """
     if not notes:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty, empty

@@ -138,7 +138,8 @@ def project_from_dict(data: Any) -> Song:
             time_signatures=[TimeSignature(item.integer("tick", 0, MAX_TICK), item.integer("numerator", 1, 1024),
                                            item.integer("denominator", 1, 64))
                              for item in fields.list_of_objects("time_signatures")],
-            keys=[KeySignature(item.integer("tick", 0, MAX_TICK), item.integer("tonic", 0, 11), item.choice("mode", ("major", "minor")))
+            keys=[KeySignature(item.integer("tick", 0, MAX_TICK), item.integer("tonic", 0, 11),
+                               item.choice("mode", ("major", "minor")))
                   for item in fields.list_of_objects("keys")],
             title=fields.text("title", default=""),
             ai_settings=fields.object("ai_settings", default={}),

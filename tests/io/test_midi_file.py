@@ -16,7 +16,8 @@ from cocomposer.io.midi_file import load_midi, save_midi, song_to_midi_file
 from midi_bytes import midi_bytes, off, on, with_division
 from song_strategies import songs
 
-ROUND_TRIP_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+ROUND_TRIP_SETTINGS = settings(max_examples=60, deadline=None,
+                               suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def playable(notes: list[Note]) -> list[tuple[int, int, int, int]]:
@@ -231,7 +232,8 @@ def test_type_2_patterns_play_one_after_another(tmp_path: Path) -> None:
 def test_running_status_is_read(tmp_path: Path) -> None:
     # 0x90 once, then three notes' data bytes without status bytes (running status).
     track = bytes([0x00, 0x90, 60, 100, 0x60, 60, 0, 0x00, 62, 100, 0x60, 62, 0, 0x00, 0xFF, 0x2F, 0x00])
-    data = b"MThd" + (6).to_bytes(4, "big") + bytes([0, 0, 0, 1, 0, 96]) + b"MTrk" + len(track).to_bytes(4, "big") + track
+    header = b"MThd" + (6).to_bytes(4, "big") + bytes([0, 0, 0, 1, 0, 96])  # type 0, one track, 96 PPQ
+    data = header + b"MTrk" + len(track).to_bytes(4, "big") + track
     song = load_midi(write(tmp_path, data))
     assert note_tuples(song.tracks[0]) == [(60, 0, 96, 100), (62, 96, 96, 100)]
 
