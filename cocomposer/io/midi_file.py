@@ -122,7 +122,7 @@ def _describe(error: Exception) -> str:
 
 @dataclass
 class _TrackEvents:
-    """One MTrk chunk boiled down: note events as arrays plus the settings that describe its parts."""
+    """One MTrk chunk boiled down: note events as flat lists plus the settings that describe its parts."""
 
     name: str = ""
     end_tick: int = 0
