@@ -7,7 +7,7 @@ import wave
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QPushButton
 
 from cocomposer.audio.render import render_to_array
 from cocomposer.core import Note, Song, VoiceRole
@@ -89,7 +89,7 @@ def test_cancelled_wav_export_leaves_no_file(qtbot, window, monkeypatch, tmp_pat
     save_dialog_returns(monkeypatch, path)
     window.doc.song.tracks[0].notes.extend(Note(60 + i % 12, i * 480, 480) for i in range(4, 400))
     window.actions["file_export_wav"].trigger()
-    window.findChild(QProgressDialog).cancel()  # the dialog's Cancel button
+    window.findChild(QProgressDialog).findChild(QPushButton).click()  # the dialog's Cancel button
     qtbot.waitUntil(lambda: not window.jobs.jobs, timeout=60_000)
     assert not path.exists()
     assert "cancelled" in window.statusBar().currentMessage()
