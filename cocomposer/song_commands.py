@@ -133,12 +133,8 @@ def song_length_bars(song: Song) -> int:
 
 
 def _info_text(path: str, description: dict[str, Any]) -> str:
-    tempo = f"{description['tempo_bpm']:g} bpm"
-    if len(description["tempo_changes"]) > 1:
-        tempo += f" ({len(description['tempo_changes']) - 1} changes)"
-    meter = description["meter"]
-    if len(description["meter_changes"]) > 1:
-        meter += f" ({len(description['meter_changes']) - 1} changes)"
+    tempo = f"{description['tempo_bpm']:g} bpm" + _later_changes(description["tempo_changes"])
+    meter = description["meter"] + _later_changes(description["meter_changes"])
     lines = [
         path,
         f"  title:  {description['title'] or '(untitled)'}",
@@ -155,6 +151,11 @@ def _info_text(path: str, description: dict[str, Any]) -> str:
         lines.append(f"  {number}. {track['name']}: {sound}, channel {track['channel']}{voice}, "
                      f"{track['note_count']} notes")
     return "\n".join(lines)
+
+
+def _later_changes(changes: list[Any]) -> str:
+    later = len(changes) - 1
+    return "" if later == 0 else f" (then {later} change{'s' if later > 1 else ''})"
 
 
 def run_demo(args: argparse.Namespace) -> int:
