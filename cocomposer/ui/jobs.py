@@ -34,7 +34,6 @@ class Job(QRunnable):
         self.work = work
         self.signals = JobSignals()
         self._cancel_requested = False
-        self.done = False
 
     def cancel(self) -> None:
         self._cancel_requested = True
@@ -47,8 +46,6 @@ class Job(QRunnable):
     def run(self) -> None:
         try:
             result = self.work(self._report)
-            if self._cancel_requested:
-                raise JobCancelled()
         except JobCancelled:
             self.signals.cancelled.emit()
         except Exception as error:  # noqa: BLE001 - any failure is reported to the user, not raised in a pool thread
@@ -56,7 +53,6 @@ class Job(QRunnable):
         else:
             self.signals.succeeded.emit(result)
         finally:
-            self.done = True
             self.signals.finished.emit()
 
 
