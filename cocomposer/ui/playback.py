@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from cocomposer.audio.errors import AudioError
-from cocomposer.core import Track
+from cocomposer.core import Song, Track
 from cocomposer.core.song import DRUM_CHANNEL
 from cocomposer.ui.document import SongDocument
 
@@ -40,6 +40,7 @@ class PlaybackController(QObject):
         self.count_in = False
         self.is_playing = False
         self.unavailable_reason: str | None = None
+        self.audition_song: Song | None = None  # played instead of the document while an AI suggestion is shown
         self._player = None
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_INTERVAL_MS)
@@ -85,7 +86,7 @@ class PlaybackController(QObject):
         start = self.playhead
         if loop and not loop[0] <= start < loop[1]:
             start = loop[0]
-        player.song = self.doc.song
+        player.song = self.audition_song or self.doc.song
         player.set_metronome(self.metronome, 1 if self.count_in else 0)
         try:
             player.play(start, loop=loop)
@@ -181,6 +182,16 @@ class PlaybackController(QObject):
         self.state_changed.emit()
 
     # --- auditioning ---------------------------------------------------------------------------
+    def play_instead(self, song: Song | None) -> None:
+        """Play `song` (the document with an AI suggestion in place) instead of the document; None goes back.
+
+        While playing, the change is heard from the current position on.
+        """
+        self.audition_song = song
+        if self._player is not None:
+            self._player.song = song or self.doc.song
+            self._reschedule_soon()
+
     def audition(self, pitch: int, velocity: int = 96, track: Track | None = None) -> None:
         """Sound a pitch briefly (a drawn or moved note, a keyboard click); silent without a device."""
         player = self._ensure_player()
@@ -216,6 +227,7 @@ class PlaybackController(QObject):
             self.stop()
         if self._player is not None:
             self._player.song = self.doc.song
+        self.audition_song = None
         self.loop_region = None
         self.loop_enabled = False
         self._move_playhead(0)
