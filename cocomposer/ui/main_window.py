@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         self.tracks_dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
         self.addDockWidget(Qt.LeftDockWidgetArea, self.tracks_dock)
 
-        self.actions = ActionCollection(self)
+        self.action_collection = ActionCollection(self)
         self._build_menus_and_toolbars()
         self._build_status_bar()
         self._connect_document()
@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
 
     # --- construction ---------------------------------------------------------------------------
     def _build_menus_and_toolbars(self) -> None:
-        actions, bar = self.actions, self.menuBar()
+        actions, bar = self.action_collection, self.menuBar()
         file_menu = actions.add_menu(bar, "&File", ["file_new", "file_open"])
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         self.snap_box.setToolTip("Grid that drawing, moving, nudging and quantizing snap to (hold Alt to bypass)")
         self.snap_box.currentTextChanged.connect(self.edit_settings.set_snap_label)
         edit_bar.addWidget(self.snap_box)
-        self.actions.fill_toolbar(edit_bar, [None, "edit_quantize", "edit_duplicate", "edit_delete", None,
+        self.action_collection.fill_toolbar(edit_bar, [None, "edit_quantize", "edit_duplicate", "edit_delete", None,
                                              "view_zoom_in", "view_zoom_out", "view_zoom_song"])
         for bar_widget in (file_bar, transport_bar, edit_bar):
             bar_widget.setToolButtonStyle(Qt.ToolButtonIconOnly if bar_widget is not edit_bar else Qt.ToolButtonTextBesideIcon)
@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar(title)
         toolbar.setObjectName(f"{title}ToolBar")
         toolbar.setMovable(False)
-        return self.actions.fill_toolbar(toolbar, names)
+        return self.action_collection.fill_toolbar(toolbar, names)
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
         self._show_selection()
 
     def _connect_document(self) -> None:
-        doc, actions = self.doc, self.actions
+        doc, actions = self.doc, self.action_collection
         doc.dirty_changed.connect(self.update_title)
         doc.path_changed.connect(self.update_title)
         doc.selection_changed.connect(self._show_selection)
@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
     def _probe_devices(self) -> None:
         """Say early, once, whether playback and MIDI recording can work here."""
         if not self.recorder.available:
-            record = self.actions["transport_record"]
+            record = self.action_collection["transport_record"]
             record.setEnabled(False)
             record.setToolTip(self.recorder.unavailable_reason)
         if not self.playback.available:
@@ -217,20 +217,20 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(reason.split(" (", 1)[0])
         self.statusBar().setToolTip(reason)
         for name in ("transport_play", "transport_stop"):
-            self.actions[name].setToolTip(reason)
+            self.action_collection[name].setToolTip(reason)
 
     def _show_transport_state(self) -> None:
         playing = self.playback.is_playing
         for name, checked in (("transport_loop", self.playback.loop_enabled), ("transport_metronome", self.playback.metronome),
                               ("transport_count_in", self.playback.count_in)):
-            action = self.actions[name]
+            action = self.action_collection[name]
             action.blockSignals(True)
             action.setChecked(checked)
             action.blockSignals(False)
-        self.actions["transport_play"].setText("&Pause" if playing else "&Play")
+        self.action_collection["transport_play"].setText("&Pause" if playing else "&Play")
 
     def _show_edit_settings(self) -> None:
-        self.actions[f"tool_{self.edit_settings.tool.value}"].setChecked(True)
+        self.action_collection[f"tool_{self.edit_settings.tool.value}"].setChecked(True)
         self.snap_box.setCurrentText(self.edit_settings.snap.label)
 
     def show_message(self, text: str) -> None:
@@ -492,7 +492,7 @@ class MainWindow(QMainWindow):
 
     def stop(self) -> None:
         if self.recorder.armed:
-            self.actions["transport_record"].setChecked(False)
+            self.action_collection["transport_record"].setChecked(False)
         self.playback.stop()
 
     def set_loop(self, enabled: bool) -> None:
@@ -514,7 +514,7 @@ class MainWindow(QMainWindow):
         if enabled:
             if not self.recorder.available:
                 self.show_message(self.recorder.unavailable_reason)
-                self.actions["transport_record"].setChecked(False)
+                self.action_collection["transport_record"].setChecked(False)
                 return
             self.recorder.arm()
             if not self.playback.is_playing:

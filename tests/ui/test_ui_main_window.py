@@ -34,30 +34,30 @@ def same_song(a: Song, b: Song) -> bool:
 def test_title_shows_name_and_unsaved_marker(qtbot, window, monkeypatch, tmp_path):
     assert window.windowTitle().startswith("Untitled —")
     window.doc.set_selection([melody(window).notes[0]])
-    window.actions["edit_delete"].trigger()
+    window.action_collection["edit_delete"].trigger()
     assert window.windowTitle().startswith("Untitled* —")
     save_dialog_returns(monkeypatch, tmp_path / "tune.ccsong")
-    window.actions["file_save"].trigger()
+    window.action_collection["file_save"].trigger()
     assert window.windowTitle().startswith("tune.ccsong —")
-    window.actions["edit_undo"].trigger()
+    window.action_collection["edit_undo"].trigger()
     assert window.windowTitle().startswith("tune.ccsong* —")
-    window.actions["edit_redo"].trigger()
+    window.action_collection["edit_redo"].trigger()
     assert not window.doc.is_dirty
 
 
 def test_save_and_reopen_gives_the_same_song(qtbot, window, monkeypatch, tmp_path):
-    window.actions["tool_draw"].trigger()
+    window.action_collection["tool_draw"].trigger()
     qtbot.mouseClick(window.editor.canvas, Qt.LeftButton, Qt.NoModifier, roll_point(window, 1920, 72))
     window.transport_fields.tempo_box.setValue(96.0)
     path = tmp_path / "song.ccsong"
     save_dialog_returns(monkeypatch, tmp_path / "song")  # the suffix is added
-    window.actions["file_save_as"].trigger()
+    window.action_collection["file_save_as"].trigger()
     assert path.exists() and not window.doc.is_dirty
     edited = window.doc.song
-    window.actions["file_new"].trigger()
+    window.action_collection["file_new"].trigger()
     assert window.doc.song is not edited
     open_dialog_returns(monkeypatch, path)
-    window.actions["file_open"].trigger()
+    window.action_collection["file_open"].trigger()
     assert same_song(window.doc.song, edited)
     assert window.doc.song.tempos[0].bpm == 96.0
     assert str(path.resolve()) == window.recent_files()[0]
@@ -66,7 +66,7 @@ def test_save_and_reopen_gives_the_same_song(qtbot, window, monkeypatch, tmp_pat
 def test_export_midi_from_menu(qtbot, window, monkeypatch, tmp_path):
     path = tmp_path / "out.mid"
     save_dialog_returns(monkeypatch, path)
-    window.actions["file_export_midi"].trigger()
+    window.action_collection["file_export_midi"].trigger()
     exported = load_song(path)
     assert sorted(n.pitch for n in exported.tracks[0].notes) == [60, 62, 64, 65]
     assert window.doc.path is None  # exporting does not change what the document is saved as
@@ -75,7 +75,7 @@ def test_export_midi_from_menu(qtbot, window, monkeypatch, tmp_path):
 def test_export_wav_runs_on_a_worker_and_writes_audio(qtbot, window, monkeypatch, tmp_path):
     path = tmp_path / "out.wav"
     save_dialog_returns(monkeypatch, path)
-    window.actions["file_export_wav"].trigger()
+    window.action_collection["file_export_wav"].trigger()
     qtbot.waitUntil(lambda: not window.jobs.jobs, timeout=60_000)
     with wave.open(str(path)) as wav:
         assert wav.getnchannels() == 2 and wav.getnframes() > 44100
@@ -88,7 +88,7 @@ def test_cancelled_wav_export_leaves_no_file(qtbot, window, monkeypatch, tmp_pat
     path = tmp_path / "cancelled.wav"
     save_dialog_returns(monkeypatch, path)
     window.doc.song.tracks[0].notes.extend(Note(60 + i % 12, i * 480, 480) for i in range(4, 400))
-    window.actions["file_export_wav"].trigger()
+    window.action_collection["file_export_wav"].trigger()
     window.findChild(QProgressDialog).findChild(QPushButton).click()  # the dialog's Cancel button
     qtbot.waitUntil(lambda: not window.jobs.jobs, timeout=60_000)
     assert not path.exists()
@@ -97,7 +97,7 @@ def test_cancelled_wav_export_leaves_no_file(qtbot, window, monkeypatch, tmp_pat
 
 def test_unsaved_changes_prompt_on_close(qtbot, window, monkeypatch):
     window.doc.set_selection([melody(window).notes[0]])
-    window.actions["edit_delete"].trigger()
+    window.action_collection["edit_delete"].trigger()
     asked = []
     monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: asked.append(args) or QMessageBox.Cancel)
     assert not window.close()
@@ -108,7 +108,7 @@ def test_unsaved_changes_prompt_on_close(qtbot, window, monkeypatch):
 
 def test_unsaved_changes_prompt_on_open_can_save_first(qtbot, window, monkeypatch, tmp_path):
     window.doc.set_selection([melody(window).notes[0]])
-    window.actions["edit_delete"].trigger()
+    window.action_collection["edit_delete"].trigger()
     other = tmp_path / "other.mid"
     from cocomposer.io.song_files import save_song
     save_song(Song(tracks=[window.doc.song.tracks[1].copy()]), other)
@@ -116,7 +116,7 @@ def test_unsaved_changes_prompt_on_open_can_save_first(qtbot, window, monkeypatc
     monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.Save)
     save_dialog_returns(monkeypatch, saved)
     open_dialog_returns(monkeypatch, other)
-    window.actions["file_open"].trigger()
+    window.action_collection["file_open"].trigger()
     assert [n.pitch for n in load_song(saved).tracks[0].notes] == [62, 64, 65]
     assert window.doc.path == other and window.doc.song.note_count == 1
 
@@ -137,24 +137,24 @@ def test_import_midi_adds_tracks_as_one_step(qtbot, window, monkeypatch, tmp_pat
     from cocomposer.io.song_files import save_song
     save_song(Song(ppq=96, tracks=[window.doc.song.tracks[0].copy([Note(70, 96, 96)])]), source)
     open_dialog_returns(monkeypatch, source)
-    window.actions["file_import_midi"].trigger()
+    window.action_collection["file_import_midi"].trigger()
     tracks = window.doc.song.tracks
     assert len(tracks) == 3 and tracks[2].notes == [Note(70, 480, 480, 96)]  # rescaled to the song's 480 PPQ
-    window.actions["edit_undo"].trigger()
+    window.action_collection["edit_undo"].trigger()
     assert len(window.doc.song.tracks) == 2
 
 
 def test_track_panel_add_rename_reorder_remove_with_undo(qtbot, window):
     doc, panel = window.doc, window.track_panel
-    window.actions["track_add"].trigger()
+    window.action_collection["track_add"].trigger()
     assert len(doc.song.tracks) == 3 and doc.current_track is doc.song.tracks[1]
     new_row = panel.row_for(doc.current_track)
     new_row.name_edit.setText("Strings")
     new_row.name_edit.editingFinished.emit()
     assert doc.current_track.name == "Strings"
-    window.actions["track_up"].trigger()
+    window.action_collection["track_up"].trigger()
     assert [t.name for t in doc.song.tracks] == ["Strings", "Melody", "Bass"]
-    window.actions["track_remove"].trigger()
+    window.action_collection["track_remove"].trigger()
     assert [t.name for t in doc.song.tracks] == ["Melody", "Bass"]
     for expected in (["Strings", "Melody", "Bass"], ["Melody", "Strings", "Bass"], ["Melody", "Track 3", "Bass"],
                      ["Melody", "Bass"]):
@@ -228,23 +228,23 @@ def test_tempo_meter_and_key_are_undoable(qtbot, window):
 def test_without_audio_device_editing_continues_and_status_says_why(qtbot, window):
     if window.playback.available:
         pytest.skip("an audio device is present here")
-    window.actions["transport_play"].trigger()
+    window.action_collection["transport_play"].trigger()
     assert not window.playback.is_playing
     assert "Playback unavailable" in window.playback.unavailable_reason
-    assert "Playback unavailable" in window.actions["transport_play"].toolTip()
+    assert "Playback unavailable" in window.action_collection["transport_play"].toolTip()
 
 
 def test_stop_returns_to_start(qtbot, window):
     window.playback.set_playhead(960)
-    window.actions["transport_stop"].trigger()
+    window.action_collection["transport_stop"].trigger()
     assert window.playback.playhead == 0
 
 
 def test_record_is_disabled_without_midi_input(qtbot, window):
     if window.recorder.available:
         pytest.skip("a MIDI input port is present here")
-    qtbot.waitUntil(lambda: not window.actions["transport_record"].isEnabled())
-    assert "MIDI" in window.actions["transport_record"].toolTip()
+    qtbot.waitUntil(lambda: not window.action_collection["transport_record"].isEnabled())
+    assert "MIDI" in window.action_collection["transport_record"].toolTip()
 
 
 def test_recorded_notes_land_on_the_track_at_the_playhead_as_one_step(qtbot, window):
@@ -273,7 +273,7 @@ def test_layout_and_recent_files_persist(qtbot, window, tmp_path):
 
 
 def test_quantize_recording_snaps_the_take(qtbot, window):
-    window.actions["transport_quantize_input"].trigger()
+    window.action_collection["transport_quantize_input"].trigger()
     window.playback.set_playhead(1930)
     window.recorder.handle_note(67, 100, True)
     window.playback.set_playhead(2150)
@@ -288,7 +288,7 @@ def test_lock_marks_notes_and_colour_dialog_sets_track_colour(qtbot, window, mon
 
     track = melody(window)
     window.doc.set_selection(track.notes[:2])
-    window.actions["edit_lock"].trigger()
+    window.action_collection["edit_lock"].trigger()
     assert [n.locked for n in track.notes].count(True) == 2
     window.editor.canvas.grab()  # paints the lock marks
     monkeypatch.setattr(QColorDialog, "getColor", lambda *args, **kwargs: QColor("#123456"))
@@ -301,8 +301,8 @@ def test_lock_marks_notes_and_colour_dialog_sets_track_colour(qtbot, window, mon
 def test_recent_files_menu_reopens_a_song(qtbot, window, monkeypatch, tmp_path):
     path = tmp_path / "recent.ccsong"
     save_dialog_returns(monkeypatch, path)
-    window.actions["file_save_as"].trigger()
-    window.actions["file_new"].trigger()
+    window.action_collection["file_save_as"].trigger()
+    window.action_collection["file_new"].trigger()
     window.recent_menu.aboutToShow.emit()
     entries = [a for a in window.recent_menu.actions() if a.text() == "recent.ccsong"]
     assert len(entries) == 1

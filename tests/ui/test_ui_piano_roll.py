@@ -20,7 +20,7 @@ def drag(qtbot, widget, start: QPoint, end: QPoint, modifiers=Qt.NoModifier) -> 
 
 
 def test_draw_tool_click_drag_sets_length_and_undo_redo(qtbot, window):
-    window.actions["tool_draw"].trigger()
+    window.action_collection["tool_draw"].trigger()
     assert window.edit_settings.tool is Tool.DRAW
     canvas, track = window.editor.canvas, melody(window)
     before = list(track.notes)
@@ -42,7 +42,7 @@ def test_double_click_in_select_mode_draws(qtbot, window):
 
 
 def test_alt_bypasses_snap_when_drawing(qtbot, window):
-    window.actions["tool_draw"].trigger()
+    window.action_collection["tool_draw"].trigger()
     canvas, track = window.editor.canvas, melody(window)
     point = roll_point(window, 2000, 72, x_offset=3)
     qtbot.mouseClick(canvas, Qt.LeftButton, Qt.AltModifier, point)
@@ -90,7 +90,7 @@ def test_drag_right_edge_resizes(qtbot, window):
 
 
 def test_erase_tool_deletes_what_it_crosses(qtbot, window):
-    window.actions["tool_erase"].trigger()
+    window.action_collection["tool_erase"].trigger()
     canvas, track = window.editor.canvas, melody(window)
     qtbot.mouseClick(canvas, Qt.LeftButton, Qt.NoModifier, roll_point(window, 480, 62, 10))
     assert [n.pitch for n in track.notes] == [60, 64, 65]
@@ -102,9 +102,9 @@ def test_delete_key_and_undo(qtbot, window):
     qtbot.mouseClick(canvas, Qt.LeftButton, Qt.NoModifier, roll_point(window, note.start, note.pitch, 10))
     qtbot.keyClick(canvas, Qt.Key_Delete)
     assert note not in track.notes
-    window.actions["edit_undo"].trigger()
+    window.action_collection["edit_undo"].trigger()
     assert note in track.notes
-    window.actions["edit_redo"].trigger()
+    window.action_collection["edit_redo"].trigger()
     assert note not in track.notes
 
 
@@ -154,7 +154,7 @@ def test_quantize_snaps_selection_to_grid(qtbot, window):
     window.doc.notes_changed.emit(track)
     window.doc.set_selection([loose])
     window.edit_settings.set_snap_label("1/8")
-    window.actions["edit_quantize"].trigger()
+    window.action_collection["edit_quantize"].trigger()
     assert Note(67, 2400, 240, 80) in track.notes
 
 
@@ -205,7 +205,7 @@ def test_ruler_click_moves_playhead_and_drag_sets_loop(qtbot, window):
     assert window.playback.playhead == 1920
     drag(qtbot, ruler, QPoint(int(viewport.tick_to_x(960)), 10), QPoint(int(viewport.tick_to_x(3840)), 10))
     assert window.playback.loop_region == (960, 3840)
-    assert window.actions["transport_loop"].isChecked()
+    assert window.action_collection["transport_loop"].isChecked()
 
 
 def test_other_tracks_do_not_take_edits(qtbot, window):

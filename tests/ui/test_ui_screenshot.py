@@ -30,7 +30,7 @@ def test_screenshot_of_demo_song(qtbot, tmp_path, monkeypatch):
 def test_drawing_and_moving_notes_sound_them(qtbot, window, monkeypatch):
     heard = []
     monkeypatch.setattr(window.playback, "audition", lambda pitch, velocity=96, track=None: heard.append(pitch))
-    window.actions["tool_draw"].trigger()
+    window.action_collection["tool_draw"].trigger()
     qtbot.mouseClick(window.editor.canvas, Qt.LeftButton, Qt.NoModifier, roll_point(window, 1920, 71))
     assert heard == [71]
 

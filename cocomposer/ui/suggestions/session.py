@@ -187,19 +187,19 @@ class SuggestionSession(QObject):
                     model = model_session.load_model(self.model_path)
                 except ModelError as error:
                     self.model_problem = f"The AI is unavailable: {error}. Editing and playback work as usual."
+                    self.model_changed.emit()  # queued to the UI thread
                     raise
                 self.model_note = f"{self.model_path.name}, {model.device_note}"
                 self._composer = Composer(model)
+                self.model_changed.emit()
             return self._composer
 
     def _model_loaded(self, _composer) -> None:
         self._warm_up = None
-        self.model_changed.emit()
 
-    def _model_failed(self, _message: str) -> None:
+    def _model_failed(self, message: str) -> None:
         self._warm_up = None
-        self.model_changed.emit()
-        self.message.emit(self.model_problem or _message)
+        self.message.emit(self.model_problem or message)
 
     # --- asking ------------------------------------------------------------------------------------
     @property
@@ -344,11 +344,7 @@ class SuggestionSession(QObject):
         if request is self._pending:
             self._pending = None
             self.busy_changed.emit(False)
-        if self.model_problem:
-            self.model_changed.emit()
-            self.message.emit(self.model_problem)
-        elif request.ask is not None:
-            self.message.emit(message)
+        self.message.emit(self.model_problem or message)
 
     def _request_cancelled(self, request: PendingRequest) -> None:
         if request is self._pending:
