@@ -7,7 +7,7 @@ only mirror the tracks and rebuild when the document says the track list changed
 from __future__ import annotations
 
 import pretty_midi
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent
 from PySide6.QtWidgets import (QColorDialog, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
                                QScrollArea, QSlider, QToolButton, QVBoxLayout, QWidget)
@@ -82,6 +82,9 @@ class TrackRow(QFrame):
             grid.addWidget(caption, 2, 1 + 2 * column)
             grid.addWidget(slider, 2, 2 + 2 * column)
 
+        for child in (self.color_button, self.name_edit, self.mute_button, self.solo_button, self.lock_button,
+                      self.instrument_box, self.voice_box, self.volume_slider, self.pan_slider):
+            child.installEventFilter(self)  # a click on any control of the row also selects its track
         self.refresh()
         self.color_button.clicked.connect(self._choose_color)
         self.name_edit.editingFinished.connect(self._rename)
@@ -150,6 +153,11 @@ class TrackRow(QFrame):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.activated.emit(self.track)
         super().mousePressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.MouseButtonPress:
+            self.activated.emit(self.track)
+        return False
 
 
 class TrackPanel(QWidget):

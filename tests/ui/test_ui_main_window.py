@@ -182,10 +182,11 @@ def test_track_row_sets_instrument_voice_lock_and_volume(qtbot, window):
 
 
 def test_clicking_a_track_row_makes_it_the_edited_track(qtbot, window):
-    bass = window.doc.song.tracks[1]
+    melody_track, bass = window.doc.song.tracks
     qtbot.mouseClick(window.track_panel.row_for(bass), Qt.LeftButton)
     assert window.doc.current_track is bass
-    window.doc.set_current_track(window.doc.song.tracks[0])
+    qtbot.mouseClick(window.track_panel.row_for(melody_track).name_edit, Qt.LeftButton)
+    assert window.doc.current_track is melody_track
 
 
 def rms(audio: np.ndarray) -> float:

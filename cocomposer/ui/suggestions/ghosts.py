@@ -1,0 +1,163 @@
+"""Ghost notes: the shown suggestion drawn over the piano roll, apart from the song, and clicked to accept.
+
+A transparent child of the note canvas paints after it, so the roll's own code needs no change; an event
+filter on the canvas takes a click that lands on a ghost note before the canvas would start a gesture.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen
+from PySide6.QtWidgets import QWidget
+
+from cocomposer.ai.grid import frame_ticks
+from cocomposer.ui.pianoroll.viewport import RollViewport
+from cocomposer.ui.suggestions.proposal import GhostNote
+from cocomposer.ui.suggestions.session import SuggestionSession
+
+GHOST_FILL_ALPHA = 70
+GHOST_OUTLINE_WIDTH = 1.6
+REGION_SHADE = QColor(140, 170, 255, 18)
+REGION_EDGE = QColor(150, 180, 255, 150)
+LABEL_COLOR = QColor(200, 212, 240, 220)
+HEAT_ALPHA = 150
+LOW_CONFIDENCE, MID_CONFIDENCE, HIGH_CONFIDENCE = QColor("#ff4f4f"), QColor("#ffcc40"), QColor("#42d67a")
+
+
+def heat_color(confidence: float) -> QColor:
+    """Red (the model was unsure) through amber to green (it was sure), translucent."""
+    c = min(max(confidence, 0.0), 1.0)
+    low, high, t = (LOW_CONFIDENCE, MID_CONFIDENCE, c * 2) if c < 0.5 else (MID_CONFIDENCE, HIGH_CONFIDENCE, c * 2 - 1)
+    color = QColor.fromRgbF(low.redF() + (high.redF() - low.redF()) * t, low.greenF() + (high.greenF() - low.greenF()) * t,
+                            low.blueF() + (high.blueF() - low.blueF()) * t)
+    color.setAlpha(HEAT_ALPHA)
+    return color
+
+
+class GhostOverlay(QWidget):
+    """Paints the session's ghost notes (translucent, dashed outline in the target track's colour), the
+    region being written, and optionally the model's confidence per 16th-note cell as a heat map."""
+
+    painted = Signal(int)  # how many ghost notes the last paint drew (benchmarks and tests wait on it)
+
+    def __init__(self, canvas: QWidget, viewport: RollViewport, session: SuggestionSession) -> None:
+        super().__init__(canvas)
+        self.canvas, self.viewport, self.session = canvas, viewport, session
+        self.show_confidence = False
+        self.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WA_NoSystemBackground)
+        self.setGeometry(canvas.rect())
+        canvas.installEventFilter(self)
+        viewport.changed.connect(self.update)
+        session.proposal_changed.connect(self._proposal_changed)
+        self.setVisible(False)
+
+    def set_show_confidence(self, shown: bool) -> None:
+        self.show_confidence = shown
+        self.update()
+
+    def _proposal_changed(self) -> None:
+        self.setVisible(self.session.proposal is not None)
+        self.raise_()
+        self.update()
+
+    # --- clicks and size ------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.canvas:
+            if event.type() == QEvent.Resize:
+                self.setGeometry(self.canvas.rect())
+            elif event.type() in (QEvent.MouseButtonPress, QEvent.MouseButtonDblClick) and self.isVisible():
+                return self._click(event)
+        return False
+
+    def _click(self, event: QMouseEvent) -> bool:
+        if event.button() != Qt.LeftButton:
+            return False
+        ghost = self.ghost_at(event.position())
+        if ghost is None:
+            return False
+        self.session.accept_note(ghost)
+        return True
+
+    def ghost_at(self, pos: QPointF) -> GhostNote | None:
+        """The ghost note under a canvas position (the topmost voice first), or None."""
+        for ghost in reversed(self.session.ghost_notes()):
+            if self.note_rect(ghost).contains(pos):
+                return ghost
+        return None
+
+    def note_rect(self, ghost: GhostNote) -> QRectF:
+        vp, note = self.viewport, ghost.note
+        return QRectF(vp.tick_to_x(note.start), vp.pitch_to_y(note.pitch) + 1,
+                      max(note.duration * vp.pixels_per_tick - 1, 3.0), vp.row_height - 1)
+
+    # --- painting -------------------------------------------------------------------------------
+    def paintEvent(self, event) -> None:
+        proposal = self.session.proposal
+        if proposal is None:
+            return
+        painter = QPainter(self)
+        try:
+            painter.setRenderHint(QPainter.Antialiasing)
+            self._paint_region(painter)
+            ghosts = [g for g in proposal.ghost_notes() if self.note_rect(g).intersects(QRectF(self.rect()))]
+            if self.show_confidence:
+                self._paint_confidence(painter, ghosts)
+            self._paint_ghosts(painter, ghosts)
+        finally:
+            painter.end()
+        self.painted.emit(len(ghosts))
+
+    def _paint_region(self, painter: QPainter) -> None:
+        proposal, vp = self.session.proposal, self.viewport
+        x0 = vp.tick_to_x(proposal.suggestion.start_tick)
+        x1 = vp.tick_to_x(proposal.suggestion.end_tick)
+        height = self.height()
+        painter.fillRect(QRectF(x0, 0, x1 - x0, height), REGION_SHADE)
+        pen = QPen(REGION_EDGE, 1, Qt.DashLine)
+        painter.setPen(pen)
+        painter.drawLine(QPointF(x0, 0), QPointF(x0, height))
+        painter.drawLine(QPointF(x1, 0), QPointF(x1, height))
+        label = f"AI {proposal.suggestion.task}"
+        if proposal.variant_count > 1:
+            label += f" · variant {proposal.variant_index + 1} of {proposal.variant_count}"
+        font = painter.font()
+        font.setPixelSize(11)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(LABEL_COLOR)
+        painter.drawText(QRectF(x0 + 6, 4, max(x1 - x0 - 8, 220), 16), Qt.AlignLeft | Qt.AlignVCenter, label)
+
+    def _paint_ghosts(self, painter: QPainter, ghosts: list[GhostNote]) -> None:
+        by_track: dict[int, list[GhostNote]] = {}
+        for ghost in ghosts:
+            by_track.setdefault(id(ghost.track), []).append(ghost)
+        radius = min(3.0, self.viewport.row_height / 4)
+        for group in by_track.values():
+            color = QColor(group[0].track.color)
+            fill = QColor(color)
+            fill.setAlpha(0 if self.show_confidence else GHOST_FILL_ALPHA)
+            pen = QPen(color.lighter(135), GHOST_OUTLINE_WIDTH, Qt.DashLine)
+            pen.setDashPattern([3.0, 2.0])
+            painter.setPen(pen)
+            painter.setBrush(fill)
+            for ghost in group:
+                painter.drawRoundedRect(self.note_rect(ghost).adjusted(0.8, 0.8, -0.8, -0.8), radius, radius)
+
+    def _paint_confidence(self, painter: QPainter, ghosts: list[GhostNote]) -> None:
+        """Each ghost note's 16th-note cells tinted by how sure the model was of that cell."""
+        proposal, vp = self.session.proposal, self.viewport
+        ticks = frame_ticks(self.session.doc.song)
+        first_frame = proposal.suggestion.start_tick // ticks
+        confidence = proposal.variant.confidence
+        painter.setPen(Qt.NoPen)
+        for ghost in ghosts:
+            note, y = ghost.note, vp.pitch_to_y(ghost.note.pitch) + 1
+            for frame in range(note.start // ticks, -(-note.end // ticks)):
+                row = frame - first_frame
+                if not 0 <= row < len(confidence):
+                    continue
+                x0 = vp.tick_to_x(max(frame * ticks, note.start))
+                x1 = vp.tick_to_x(min((frame + 1) * ticks, note.end))
+                painter.setBrush(heat_color(float(confidence[row, ghost.voice])))
+                painter.drawRect(QRectF(x0, y, x1 - x0, vp.row_height - 1))
