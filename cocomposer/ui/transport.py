@@ -13,7 +13,7 @@ from cocomposer.ui.document import SongDocument
 from cocomposer.ui.playback import PlaybackController
 
 KEY_CHOICES = [KeySignature(0, tonic, mode) for mode in ("major", "minor") for tonic in range(12)]
-DENOMINATORS = (2, 4, 8, 16)
+DENOMINATORS = (1, 2, 4, 8, 16, 32, 64)  # every beat unit MeterMap accepts, so any file shows truthfully
 
 
 class TransportFields(QWidget):
@@ -73,8 +73,7 @@ class TransportFields(QWidget):
             widget.blockSignals(True)
         self.tempo_box.setValue(song.tempos[0].bpm)
         self.numerator_box.setValue(signature.numerator)
-        if signature.denominator in DENOMINATORS:
-            self.denominator_box.setCurrentIndex(DENOMINATORS.index(signature.denominator))
+        self.denominator_box.setCurrentIndex(DENOMINATORS.index(signature.denominator))
         self.key_box.setCurrentIndex(KEY_CHOICES.index(KeySignature(0, key.tonic, key.mode)) if key else 0)
         for widget in (self.tempo_box, self.numerator_box, self.denominator_box, self.key_box):
             widget.blockSignals(False)
