@@ -21,6 +21,8 @@ PROJECT_VERSION = 1
 PROJECT_SUFFIX = ".ccsong"
 # Notes are stored as compact rows, in this column order, so big songs stay small and quick to read.
 NOTE_FIELDS = ("pitch", "start", "duration", "velocity", "locked")
+# A 100,000-note song is about 3 MiB; anything near this is not a song and would only exhaust memory.
+MAX_PROJECT_FILE_BYTES = 256 * 1024 * 1024
 # Times beyond this (decades at any tempo) are damage, and would overflow the int64 time maps.
 MAX_TICK = 2**40
 
@@ -95,8 +97,12 @@ def _track_to_dict(track: Track) -> dict[str, Any]:
 def load_project(path: str | os.PathLike[str]) -> Song:
     """Read a .ccsong file into a new Song; raises ProjectFileError naming the problem if it cannot."""
     try:
+        size = os.path.getsize(path)
+        if size > MAX_PROJECT_FILE_BYTES:
+            raise ProjectFileError(f"{path}: file is {size / 2**20:.0f} MiB; CoComposer opens projects up to "
+                                   f"{MAX_PROJECT_FILE_BYTES // 2**20} MiB")
         with open(path, "rb") as file:
-            raw = file.read()
+            raw = file.read(MAX_PROJECT_FILE_BYTES + 1)
     except OSError as error:
         raise ProjectFileError(f"{path}: cannot read ({error.strerror or error})") from error
     try:

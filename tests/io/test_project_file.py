@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from cocomposer.core import Note, Song, Track, VoiceRole
 from cocomposer.io import atomic_write
 from cocomposer.io.errors import FileFormatError, ProjectFileError
-from cocomposer.io.project_file import PROJECT_VERSION, load_project, project_to_dict, save_project
+from cocomposer.io.project_file import (MAX_PROJECT_FILE_BYTES, PROJECT_VERSION, load_project, project_to_dict,
+                                        save_project)
 from song_strategies import songs
 
 
@@ -155,6 +156,14 @@ def test_every_truncation_of_a_good_file_is_refused(tmp_path: Path) -> None:
 ])
 def test_foreign_or_broken_content_is_refused(tmp_path: Path, content, words: str) -> None:
     assert words in str(load_text(tmp_path, content))
+
+
+def test_file_larger_than_the_limit_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "huge.ccsong"
+    with open(path, "wb") as file:
+        file.truncate(MAX_PROJECT_FILE_BYTES + 1)  # sparse: costs no disk or time
+    with pytest.raises(ProjectFileError, match="MiB"):
+        load_project(path)
 
 
 def test_newer_version_is_rejected_with_a_clear_message(tmp_path: Path) -> None:
