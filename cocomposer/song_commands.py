@@ -65,9 +65,12 @@ def _add_audio_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run_render(args: argparse.Namespace) -> int:
-    if Path(args.output).suffix.lower() != ".wav":
-        raise CommandError(f"{args.output}: the output must be a .wav file")
-    _render(load_song(args.song), Path(args.output), args)
+    output = Path(args.output)
+    if output.suffix.lower() != ".wav":
+        raise CommandError(f"{output}: the output must be a .wav file")
+    if not output.parent.is_dir():
+        raise CommandError(f"{output}: the folder {output.parent} does not exist")
+    _render(load_song(args.song), output, args)
     return 0
 
 

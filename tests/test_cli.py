@@ -114,6 +114,12 @@ def test_render_to_a_non_wav_name_is_refused(capsys, tmp_path: Path) -> None:
     assert_one_line_error(err, ".wav")
 
 
+def test_render_into_a_missing_folder_is_refused_clearly(capsys, tmp_path: Path) -> None:
+    code, _, err = run_cli(capsys, "render", str(demo_song_path()), "-o", str(tmp_path / "no" / "x.wav"))
+    assert code == 1
+    assert_one_line_error(err, "does not exist")
+
+
 def test_missing_soundfont_is_one_line(capsys, tmp_path: Path) -> None:
     code, _, err = run_cli(capsys, "render", str(demo_song_path()), "-o", str(tmp_path / "x.wav"),
                            "--soundfont", str(tmp_path / "none.sf2"))
