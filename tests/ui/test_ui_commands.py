@@ -6,7 +6,7 @@ from cocomposer.core import Note, TempoChange
 from cocomposer.ui import commands
 from cocomposer.ui.commands import EditNotesCommand, NoteChange, TrackFieldsCommand
 from cocomposer.ui.document import SongDocument
-from conftest import build_song
+from ui_helpers import build_song
 
 
 def test_a_change_on_several_tracks_is_one_step(qtbot):

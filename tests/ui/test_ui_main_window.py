@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QPushBu
 from cocomposer.audio.render import render_to_array
 from cocomposer.core import Note, Song, VoiceRole
 from cocomposer.io.song_files import load_song
-from conftest import melody, roll_point
+from ui_helpers import melody, roll_point
 
 
 def save_dialog_returns(monkeypatch, path) -> None:

@@ -7,7 +7,7 @@ from PySide6.QtTest import QTest
 
 from cocomposer.core import Note
 from cocomposer.ui.pianoroll.tools import Tool
-from conftest import melody, roll_point
+from ui_helpers import melody, roll_point
 
 
 def drag(qtbot, widget, start: QPoint, end: QPoint, modifiers=Qt.NoModifier) -> None:

@@ -7,7 +7,7 @@ import pytest
 from cocomposer.core import Note
 from cocomposer.ui.document import SongDocument
 from cocomposer.ui.playback import PlaybackController
-from conftest import build_song
+from ui_helpers import build_song
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from cocomposer.paths import demo_song_path
 from cocomposer.ui.main_window import MainWindow
-from conftest import roll_point
+from ui_helpers import roll_point
 
 
 def test_screenshot_of_demo_song(qtbot, tmp_path, monkeypatch):
