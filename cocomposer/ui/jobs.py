@@ -69,7 +69,7 @@ class JobRunner(QObject):
         job = Job(work)
         dialog = QProgressDialog(label, "Cancel", 0, PROGRESS_STEPS, self.window)
         dialog.setWindowTitle(title)
-        dialog.setWindowModality(Qt.WindowModal)
+        dialog.setWindowModality(Qt.NonModal)  # the work has its own copy of the song: editing goes on
         dialog.setMinimumDuration(300)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
