@@ -1,6 +1,6 @@
 """The main window: piano roll in the middle, tracks on the left, transport on top, menus from one action table.
 
-The right-hand dock area is left free for the AI suggestions panel.
+The right-hand dock holds the AI panel (cocomposer.ui.suggestions): ask, audition and accept suggestions.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from cocomposer.ui.pianoroll import PianoRollEditor
 from cocomposer.ui.pianoroll.tools import EditSettings, Tool
 from cocomposer.ui.pianoroll.viewport import SNAP_VALUES
 from cocomposer.ui.playback import PlaybackController
+from cocomposer.ui.suggestions import install as install_suggestions
 from cocomposer.ui.track_panel import TrackPanel
 from cocomposer.ui.transport import TransportFields
 
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
 
         self.action_collection = ActionCollection(self)
         self._build_menus_and_toolbars()
+        self.suggestions = install_suggestions(self)
         self._build_status_bar()
         self._connect_document()
         self._restore_layout()
