@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for line in skipped_modules:
                 print(f"{PROGRAM}: left out {line}", file=sys.stderr)
         if not arguments:
-            if _editor_entry_point() is None:
+            if _display_missing() or _editor_entry_point() is None:
                 parser.print_help()
                 return EXIT_OK
             return open_editor(None)
@@ -125,8 +125,20 @@ def _editor_entry_point() -> Callable[[str | None], int] | None:
     return run
 
 
+def _display_missing() -> bool:
+    """True on Linux without an X11 or Wayland display, where Qt would abort the process rather than raise.
+
+    QT_QPA_PLATFORM (e.g. offscreen, as the tests use) means the caller chose a platform that needs none.
+    """
+    return sys.platform.startswith("linux") and not any(
+        os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
 def open_editor(path: str | None) -> int:
-    """Start the graphical editor, optionally with a song file; CommandError where it cannot load."""
+    """Start the graphical editor, optionally with a song file; CommandError where it cannot start."""
+    if _display_missing():
+        raise CommandError("no display to open the editor on (DISPLAY is not set); the other commands work "
+                           "without one, see 'cocomposer --help'")
     run = _editor_entry_point()
     if run is None:
         raise CommandError("the editor is not available here (PySide6 or its system libraries are missing); "

@@ -165,14 +165,19 @@ def test_module_entry_point_exit_codes_and_stderr() -> None:
 
 # --- the editor hand-off -------------------------------------------------------------------------
 
-def test_no_arguments_opens_the_editor(capsys, monkeypatch) -> None:
+@pytest.fixture
+def display(monkeypatch) -> None:
+    monkeypatch.setenv("DISPLAY", ":99")
+
+
+def test_no_arguments_opens_the_editor(capsys, monkeypatch, display) -> None:
     opened = []
     monkeypatch.setattr(cli, "_editor_entry_point", lambda: lambda path: opened.append(path) or 0)
     assert cli.main([]) == 0
     assert opened == [None]
 
 
-def test_a_lone_song_file_opens_it_in_the_editor(monkeypatch) -> None:
+def test_a_lone_song_file_opens_it_in_the_editor(monkeypatch, display) -> None:
     opened = []
     monkeypatch.setattr(cli, "_editor_entry_point", lambda: lambda path: opened.append(path) or 0)
     assert cli.main([str(demo_song_path())]) == 0
@@ -187,6 +192,19 @@ def test_without_the_editor_no_arguments_prints_help_and_gui_explains(capsys, mo
     code, _, err = run_cli(capsys, "gui")
     assert code == 1
     assert_one_line_error(err, "editor is not available")
+
+
+def test_without_a_display_the_editor_is_not_started(capsys, monkeypatch) -> None:
+    """Qt would abort the whole process on a Linux server; the CLI explains instead."""
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(cli.sys, "platform", "linux")
+    monkeypatch.setattr(cli, "_editor_entry_point", lambda: pytest.fail("the editor must not start"))
+    code, out, _ = run_cli(capsys)
+    assert code == 0 and "usage: cocomposer" in out
+    code, _, err = run_cli(capsys, "gui", str(demo_song_path()))
+    assert code == 1
+    assert_one_line_error(err, "no display")
 
 
 def test_command_modules_that_cannot_load_are_left_out(monkeypatch, capsys) -> None:
