@@ -185,7 +185,7 @@ def test_a_lone_song_file_opens_it_in_the_editor(monkeypatch, display) -> None:
     assert opened == [str(demo_song_path())] * 2
 
 
-def test_without_the_editor_no_arguments_prints_help_and_gui_explains(capsys, monkeypatch) -> None:
+def test_without_the_editor_no_arguments_prints_help_and_gui_explains(capsys, monkeypatch, display) -> None:
     monkeypatch.setattr(cli, "_editor_entry_point", lambda: None)
     code, out, _ = run_cli(capsys, )
     assert code == 0 and "render" in out and "usage: cocomposer" in out
