@@ -68,11 +68,13 @@ class GenerationSettings:
         return cls(**known)
 
 
-def add_harmony_tracks(song: Song, melody_track: int) -> tuple[dict[int, int], dict[int, Track]]:
+def add_harmony_tracks(song: Song, melody_track: int,
+                       voices: tuple[int, ...] = (1, 2, 3)) -> tuple[dict[int, int], dict[int, Track]]:
     """Voice -> track for harmonizing `melody_track`: existing A/T/B tracks, new ones where missing.
 
     The melody track becomes the soprano for the request (its role is not changed in the song).
-    Returns (voice_tracks, new_tracks); new tracks get indices after the existing ones.
+    Only the `voices` to be written get new tracks. Returns (voice_tracks, new_tracks); new tracks get
+    indices after the existing ones.
     """
     voice_tracks: dict[int, int] = {}
     new_tracks: dict[int, Track] = {}
@@ -83,6 +85,8 @@ def add_harmony_tracks(song: Song, melody_track: int) -> tuple[dict[int, int], d
         existing = next((i for i, t in enumerate(song.tracks) if t.voice == role and i != melody_track), None)
         if existing is not None:
             voice_tracks[voice] = existing
+            continue
+        if voice not in voices:
             continue
         channel = next(c for c in range(16) if c != 9 and c not in used_channels)
         used_channels.add(channel)
@@ -101,17 +105,24 @@ class Composer:
 
     # --- the three requests ------------------------------------------------------------------
     def harmonize(self, song: Song, melody_track: int, settings: GenerationSettings,
-                  start_tick: int | None = None, end_tick: int | None = None, **callbacks) -> Suggestion:
-        """Write alto, tenor and bass under the melody (the whole melody, or [start_tick, end_tick))."""
+                  start_tick: int | None = None, end_tick: int | None = None, voices: list[int] | None = None,
+                  **callbacks) -> Suggestion:
+        """Write alto, tenor and bass (or only the harmony `voices` among 1-3) under the melody.
+
+        The whole melody, or [start_tick, end_tick); harmony voices not written stay as they are.
+        """
         melody = song.tracks[melody_track]
         if not melody.notes:
             raise RequestError(f"track {melody.name!r} has no notes to harmonize")
+        written = [1, 2, 3] if voices is None else sorted(set(voices) & {1, 2, 3})
+        if not written:
+            raise RequestError("choose at least one of alto, tenor and bass to harmonize")
         first, last = lane_extent(melody)
         start = first if start_tick is None else start_tick
         end = last if end_tick is None else end_tick
-        voice_tracks, new_tracks = add_harmony_tracks(song, melody_track)
+        voice_tracks, new_tracks = add_harmony_tracks(song, melody_track, tuple(written))
         voice_tracks[0] = melody_track
-        return self._suggest("harmonize", song, voice_tracks, new_tracks, [1, 2, 3], start, end, settings, **callbacks)
+        return self._suggest("harmonize", song, voice_tracks, new_tracks, written, start, end, settings, **callbacks)
 
     def continue_(self, song: Song, voices: list[int] | None, from_tick: int, bars: int,
                   settings: GenerationSettings, **callbacks) -> Suggestion:
@@ -198,8 +209,7 @@ class Composer:
                 rank[region, voice] = FREE_RANK
         if task == "harmonize":
             # Where the melody is silent inside its own span, the harmony is silent too.
-            given_voices = [v for v in range(NUM_VOICES) if v not in voices]
-            quiet = np.all([(pitches[:, v] == SILENT) & (rank[:, v] == GIVEN_RANK) for v in given_voices], axis=0)
+            quiet = (pitches[:, 0] == SILENT) & (rank[:, 0] == GIVEN_RANK)
             for voice in voices:
                 cells = quiet & (rank[:, voice] == FREE_RANK)
                 rank[cells, voice] = GIVEN_RANK
