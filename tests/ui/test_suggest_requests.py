@@ -1,0 +1,185 @@
+"""What the editor asks the AI and when it must not listen: locks, allowed tracks, ranges, cancel, stale
+answers, a missing or broken model, and settings saved with the project."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt, QThreadPool, QTimer
+
+from cocomposer.ai import model_session
+from cocomposer.core import KeySignature, Note, Song, Track, VoiceRole
+from cocomposer.io.song_files import load_song, save_song
+from suggest_helpers import REQUEST_TIMEOUT_MS, ask, draw_melody, empty_melody_song, open_window, requires_model
+
+AI_ACTIONS = ("ai_harmonize", "ai_continue", "ai_infill")
+
+
+def four_part_song() -> Song:
+    """Two bars of a C major chorale in four voice tracks, quarter notes."""
+    parts = {VoiceRole.SOPRANO: [72, 71, 69, 71, 72, 74, 76, 72], VoiceRole.ALTO: [67, 67, 65, 67, 67, 65, 67, 67],
+             VoiceRole.TENOR: [64, 62, 60, 62, 64, 62, 60, 64], VoiceRole.BASS: [48, 55, 53, 55, 48, 47, 48, 48]}
+    tracks = [Track(role.value.capitalize(), program=52, channel=i, voice=role, color=color,
+                    notes=[Note(p, k * 480, 480, 90) for k, p in enumerate(pitches)])
+              for i, ((role, pitches), color) in enumerate(zip(parts.items(), ("#e0566b", "#5fb878", "#4a9fe8", "#b46ad9")))]
+    return Song(tracks=tracks, keys=[KeySignature(0)])
+
+
+@pytest.fixture
+def chorale(qtbot, tmp_path, monkeypatch):
+    window = open_window(qtbot, tmp_path, monkeypatch, four_part_song())
+    yield window
+    window.doc.undo_stack.setClean()
+
+
+@requires_model
+def test_locked_note_survives_rewrite_and_regenerate(qtbot, chorale):
+    window, session, panel = chorale, chorale.suggestions.session, chorale.suggestions.panel
+    alto, bass = window.doc.song.tracks[1], window.doc.song.tracks[3]
+    bass_before = list(bass.notes)
+    window.doc.set_current_track(alto)
+    kept = alto.notes[1]
+    window.doc.set_selection([kept])
+    window.editor.canvas.setFocus()
+    qtbot.keyClick(window.editor.canvas, Qt.Key_L, Qt.ControlModifier)  # lock, as one undo step
+    locked = kept.moved(locked=True)
+    assert locked in alto.notes
+    panel.voice_checks[3].setChecked(False)  # the bass is not to be written
+    window.playback.set_loop_region(0, 1920)
+    window.doc.set_selection(())
+
+    ask(qtbot, window, "ai_infill")
+    first_seed = session.proposal.suggestion.seed
+    assert sorted(session.proposal.targets) == [0, 1, 2]
+    for ghost in session.ghost_notes():
+        assert ghost.track is not bass and 0 <= ghost.note.start < 1920
+        low, high = session.settings.generation.voice_ranges[ghost.voice]
+        assert low <= ghost.note.pitch <= high
+    assert locked not in session.proposal.suggestion.replaced[1]
+
+    panel.actions["ai_regenerate"].trigger()
+    qtbot.waitUntil(lambda: not session.busy, timeout=REQUEST_TIMEOUT_MS)
+    assert session.proposal is not None and session.proposal.suggestion.seed != first_seed
+    panel.actions["ai_accept"].trigger()
+    assert locked in alto.notes  # the locked note is still there, unchanged
+    assert bass.notes == bass_before
+    assert [n for n in alto.notes if n.start >= 1920] == [Note(p, k * 480, 480, 90) for k, p in
+                                                          enumerate([67, 67, 65, 67, 67, 65, 67, 67]) if k >= 4]
+
+
+@requires_model
+def test_locked_track_is_not_offered_to_continue(qtbot, chorale):
+    window, session = chorale, chorale.suggestions.session
+    tenor = window.doc.song.tracks[2]
+    qtbot.mouseClick(window.track_panel.row_for(tenor).lock_button, Qt.LeftButton)  # the track panel's lock
+    assert tenor.locked
+    window.suggestions.panel.bars_box.setValue(2)
+    ask(qtbot, window, "ai_continue")  # from the end of the song (the playhead is at the start)
+    proposal = session.proposal
+    assert sorted(proposal.targets) == [0, 1, 3]
+    assert (proposal.suggestion.start_tick, proposal.suggestion.end_tick) == (3840, 3840 + 2 * 1920)
+    assert all(3840 <= g.note.start < 7680 for g in session.ghost_notes())
+
+
+@requires_model
+def test_harmonize_reuses_an_existing_alto_track(qtbot, tmp_path, monkeypatch):
+    song = empty_melody_song()
+    song.tracks.append(Track("Viola", program=41, channel=1, voice=VoiceRole.ALTO))
+    window = open_window(qtbot, tmp_path, monkeypatch, song)
+    draw_melody(qtbot, window)
+    ask(qtbot, window, "ai_harmonize")
+    targets = window.suggestions.session.proposal.targets
+    assert targets[1] is window.doc.song.tracks[1]
+    window.suggestions.panel.actions["ai_accept"].trigger()
+    assert [t.name for t in window.doc.song.tracks] == ["Melody", "Viola", "Tenor", "Bass"]
+    assert {t.program for t in window.doc.song.tracks[2:]} == {42, 43}  # cello, contrabass
+    window.doc.undo_stack.setClean()
+
+
+@requires_model
+def test_cancel_mid_run_shows_nothing_and_the_window_keeps_running(qtbot, chorale, tmp_path):
+    window, session, panel = chorale, chorale.suggestions.session, chorale.suggestions.panel
+    panel.variants_box.setValue(8)
+    panel.bars_box.setValue(16)
+    before = save_and_read(window, tmp_path / "before.ccsong")
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    with qtbot.waitSignal(session.progress, timeout=REQUEST_TIMEOUT_MS):
+        panel.actions["ai_continue"].trigger()
+        assert session.busy and panel.progress_row.isVisible()
+    timer.stop()
+    assert ticks  # the UI thread kept running while the model worked
+    qtbot.mouseClick(panel.cancel_button, Qt.LeftButton)
+    assert not session.busy and not panel.progress_row.isVisible()
+    assert QThreadPool.globalInstance().waitForDone(REQUEST_TIMEOUT_MS)
+    qtbot.wait(50)
+    assert session.proposal is None and panel.message_label.text() == "Cancelled"
+    assert save_and_read(window, tmp_path / "after.ccsong") == before
+
+
+@requires_model
+def test_an_answer_for_a_song_edited_meanwhile_is_set_aside(qtbot, chorale):
+    window, session = chorale, chorale.suggestions.session
+    window.suggestions.panel.actions["ai_continue"].trigger()
+    window.doc.set_selection([window.doc.song.tracks[0].notes[0]])
+    window.action_collection["edit_delete"].trigger()  # an edit while the AI writes
+    qtbot.waitUntil(lambda: not session.busy, timeout=REQUEST_TIMEOUT_MS)
+    assert session.proposal is None
+    assert "changed" in window.suggestions.panel.message_label.text()
+    assert len(window.doc.song.tracks) == 4 and len(window.doc.song.tracks[0].notes) == 7
+
+
+def test_missing_model_disables_the_ai_but_not_editing(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr(model_session, "default_model_path", lambda: tmp_path / "gone.onnx")
+    window = open_window(qtbot, tmp_path, monkeypatch, empty_melody_song())
+    panel = window.suggestions.panel
+    assert all(not panel.actions[name].isEnabled() for name in AI_ACTIONS)
+    assert "missing" in panel.model_label.text() and "gone.onnx" in panel.model_label.text()
+    assert panel.look_again_button.isVisible()
+    draw_melody(qtbot, window)
+    assert len(window.doc.song.tracks[0].notes) == 8  # editing goes on
+    assert window.action_collection["transport_play"].isEnabled()
+    window.doc.undo_stack.setClean()
+
+
+def test_broken_model_file_disables_the_ai_with_a_reason(qtbot, tmp_path, monkeypatch):
+    broken = tmp_path / "broken.onnx"
+    broken.write_bytes(b"this is not an ONNX model")
+    monkeypatch.setattr(model_session, "default_model_path", lambda: broken)
+    window = open_window(qtbot, tmp_path, monkeypatch, empty_melody_song())
+    session, panel = window.suggestions.session, window.suggestions.panel
+    qtbot.waitUntil(lambda: not panel.actions["ai_harmonize"].isEnabled(), timeout=REQUEST_TIMEOUT_MS)
+    assert all(not panel.actions[name].isEnabled() for name in AI_ACTIONS)
+    assert "not a usable ONNX model" in panel.model_label.text()
+
+
+def test_settings_are_saved_with_the_project(qtbot, tmp_path, monkeypatch):
+    window = open_window(qtbot, tmp_path, monkeypatch, empty_melody_song())
+    panel = window.suggestions.panel
+    panel.creativity_slider.setValue(135)
+    panel.variants_box.setValue(5)
+    panel.bars_box.setValue(6)
+    panel.key_box.setCurrentIndex(panel.key_box.findData("D minor"))
+    panel.voice_checks[3].setChecked(False)
+    panel.range_boxes[2][0].lineEdit().setText("D3")
+    panel.range_boxes[2][0].interpretText()
+    settings = window.doc.song.ai_settings
+    assert settings["temperature"] == 1.35 and settings["variants"] == 5 and settings["key"] == "D minor"
+    assert settings["voice_ranges"]["2"][0] == 50 and "seed" not in settings
+    path = tmp_path / "steered.ccsong"
+    save_song(window.doc.song, path)
+    window.doc.undo_stack.setClean()
+
+    reopened = open_window(qtbot, tmp_path, monkeypatch, load_song(path))
+    panel = reopened.suggestions.panel
+    assert panel.creativity_slider.value() == 135 and panel.variants_box.value() == 5
+    assert panel.bars_box.value() == 6 and panel.key_box.currentData() == "D minor"
+    assert [c.isChecked() for c in panel.voice_checks] == [True, True, True, False]
+    assert panel.range_boxes[2][0].text() == "D3"
+    assert reopened.suggestions.session.settings.generation.voice_ranges[2] == (50, 69)
+
+
+def save_and_read(window, path) -> bytes:
+    save_song(window.doc.song, path)
+    return path.read_bytes()
