@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea
 
 from cocomposer.ui.suggestions.ghosts import GhostOverlay
 from cocomposer.ui.suggestions.panel import SuggestionPanel
@@ -38,7 +38,12 @@ def install(window: "MainWindow", model_path: str | Path | None = None) -> Sugge
     panel = SuggestionPanel(session)
     dock = QDockWidget("AI", window)
     dock.setObjectName("AIDock")
-    dock.setWidget(panel)
+    scroll = QScrollArea()  # the panel scrolls rather than squeezing its controls on short screens
+    scroll.setWidget(panel)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    dock.setWidget(scroll)
     dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable | QDockWidget.DockWidgetClosable)
     window.addDockWidget(Qt.RightDockWidgetArea, dock)
     ghosts = GhostOverlay(window.editor.canvas, window.editor.viewport, session)

@@ -15,7 +15,7 @@ from cocomposer.ui.pianoroll.viewport import RollViewport
 from cocomposer.ui.suggestions.proposal import GhostNote
 from cocomposer.ui.suggestions.session import SuggestionSession
 
-GHOST_FILL_ALPHA = 70
+GHOST_FILL_ALPHA = 85
 GHOST_OUTLINE_WIDTH = 1.6
 REGION_SHADE = QColor(140, 170, 255, 18)
 REGION_EDGE = QColor(150, 180, 255, 150)

@@ -121,7 +121,7 @@ class SuggestionPanel(QWidget):
         self._build_decide(layout)
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet(f"color: {theme.TEXT.name()}; padding-top: 4px;")
+        self.message_label.setStyleSheet("padding-top: 4px;")
         layout.addWidget(self.message_label)
         layout.addStretch(1)
 
@@ -152,7 +152,8 @@ class SuggestionPanel(QWidget):
         button.setFocusPolicy(Qt.NoFocus)  # keys (Tab, Enter, Esc) stay with the roll
         button.setToolButtonStyle(Qt.ToolButtonTextOnly)
         button.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
-        button.setStyleSheet("QToolButton { background: #353a42; border: 1px solid #454b55; padding: 5px 8px; }"
+        button.setStyleSheet("QToolButton { color: #d8dbe0; background: #353a42; border: 1px solid #454b55; "
+                             "padding: 5px 8px; }"
                              "QToolButton:hover { background: #414854; }"
                              "QToolButton:disabled { color: #5d636c; background: #2d3137; }")
         return button
@@ -269,7 +270,6 @@ class SuggestionPanel(QWidget):
         layout.addWidget(section_title("Suggestion"))
         self.variant_list = QListWidget()
         self.variant_list.setFocusPolicy(Qt.NoFocus)
-        self.variant_list.setMaximumHeight(150)
         self.variant_list.setStyleSheet("QListWidget::item { padding: 3px 4px; }"
                                         "QListWidget::item:selected { background: #4a5160; color: white; }")
         self.variant_list.currentRowChanged.connect(self._variant_clicked)
@@ -414,6 +414,8 @@ class SuggestionPanel(QWidget):
             self.variant_list.addItem("Nothing proposed — ask above")
             self.variant_list.item(0).setFlags(Qt.NoItemFlags)
         self.variant_list.blockSignals(False)
+        rows = self.variant_list.count()
+        self.variant_list.setFixedHeight(rows * max(self.variant_list.sizeHintForRow(0), 18) + 6)
         open_voices = proposal.open_voices if proposal else []
         for voice, button in enumerate(self.voice_buttons):
             button.setVisible(voice in open_voices)
