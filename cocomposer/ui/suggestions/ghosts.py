@@ -44,6 +44,7 @@ class GhostOverlay(QWidget):
         super().__init__(canvas)
         self.canvas, self.viewport, self.session = canvas, viewport, session
         self.show_confidence = False
+        self._revealed = None  # the suggestion last scrolled into view
         self.setAttribute(Qt.WA_TransparentForMouseEvents)
         self.setAttribute(Qt.WA_NoSystemBackground)
         self.setGeometry(canvas.rect())
@@ -57,9 +58,19 @@ class GhostOverlay(QWidget):
         self.update()
 
     def _proposal_changed(self) -> None:
-        self.setVisible(self.session.proposal is not None)
+        proposal = self.session.proposal
+        self.setVisible(proposal is not None)
         self.raise_()
+        if proposal is not None and proposal.suggestion is not self._revealed:
+            self._revealed = proposal.suggestion
+            self._reveal(proposal.suggestion.start_tick, proposal.suggestion.end_tick)
         self.update()
+
+    def _reveal(self, start_tick: int, end_tick: int) -> None:
+        """Scroll a new answer into view when none of it is on screen (a continuation past the right edge)."""
+        left, right = self.viewport.visible_ticks()
+        if end_tick <= left or start_tick >= right:
+            self.viewport.set_left_tick(max(start_tick - (right - left) * 0.1, 0.0))
 
     # --- clicks and size ------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -119,8 +130,9 @@ class GhostOverlay(QWidget):
         painter.drawLine(QPointF(x0, 0), QPointF(x0, height))
         painter.drawLine(QPointF(x1, 0), QPointF(x1, height))
         label = f"AI {proposal.suggestion.task}"
-        if proposal.variant_count > 1:
-            label += f" · variant {proposal.variant_index + 1} of {proposal.variant_count}"
+        total = self.session.variant_total
+        if total > 1:
+            label += f" · variant {proposal.variant_index + 1} of {total}"
         font = painter.font()
         font.setPixelSize(11)
         font.setBold(True)

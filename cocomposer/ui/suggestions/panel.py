@@ -406,9 +406,13 @@ class SuggestionPanel(QWidget):
         self.variant_list.blockSignals(True)
         self.variant_list.clear()
         if proposal is not None:
-            for index in range(proposal.variant_count):
-                self.variant_list.addItem(f"Variant {index + 1} of {proposal.variant_count} — "
-                                          f"{proposal.note_count(index)} notes")
+            total = self.session.variant_total
+            for index in range(total):
+                if index < proposal.variant_count:
+                    self.variant_list.addItem(f"Variant {index + 1} of {total} — {proposal.note_count(index)} notes")
+                else:
+                    self.variant_list.addItem(f"Variant {index + 1} of {total} — writing…")
+                    self.variant_list.item(index).setFlags(Qt.NoItemFlags)
             self.variant_list.setCurrentRow(proposal.variant_index)
         else:
             self.variant_list.addItem("Nothing proposed — ask above")

@@ -4,6 +4,9 @@ The session turns the editor's state (current track, selected notes, loop region
 panel's settings) into a harmonize / continue / infill request, runs it on the job pool with the model
 loaded once, shows the answer as a Proposal, and turns decisions into undo commands. An answer that
 arrives after the song changed is set aside: it was written for a song that no longer exists.
+
+Variants are written one after another and each is shown as soon as it is ready: on a CPU a batch of
+four costs about four single ones, so the first ghost notes come as fast as a one-variant request.
 """
 
 from __future__ import annotations
@@ -87,14 +90,18 @@ class Ask:
 class PendingRequest(QObject):
     """One request on the job pool. A child of the session, so its slots die with the session."""
 
-    def __init__(self, session: "SuggestionSession", ask: Ask, work: Callable[[ProgressCallback], object]) -> None:
+    variant_ready = Signal(object)  # the Suggestion so far, emitted from the worker after each variant
+
+    def __init__(self, session: "SuggestionSession", ask: Ask, variants: int,
+                 work: Callable[["PendingRequest", ProgressCallback], object]) -> None:
         super().__init__(session)
-        self.session, self.ask = session, ask
+        self.session, self.ask, self.variants = session, ask, variants
         self.revision = session.revision
         self.track_roles = session.track_roles()
         self.cancel_event = threading.Event()
-        self.job = Job(work)
+        self.job = Job(lambda report: work(self, report))
         self.job.signals.progress.connect(session.progress)
+        self.variant_ready.connect(self.grown)
         self.job.signals.succeeded.connect(self.succeeded)
         self.job.signals.failed.connect(self.failed)
         self.job.signals.cancelled.connect(self.cancelled)
@@ -106,8 +113,11 @@ class PendingRequest(QObject):
         self.cancel_event.set()
         self.job.cancel()
 
+    def grown(self, suggestion: Suggestion) -> None:
+        self.session._variants_arrived(self, suggestion)
+
     def succeeded(self, suggestion: Suggestion) -> None:
-        self.session._answer_arrived(self, suggestion)
+        self.session._request_finished(self)
         self.deleteLater()
 
     def failed(self, message: str) -> None:
@@ -142,7 +152,8 @@ class SuggestionSession(QObject):
         self._composer: Composer | None = None
         self._model_lock = threading.Lock()
         self._warm_up: Job | None = None
-        self._pending: PendingRequest | None = None
+        self._pending: PendingRequest | None = None  # the request being written, maybe already partly shown
+        self._growing: PendingRequest | None = None  # the request whose variants the shown proposal collects
         self._last_ask: Ask | None = None
         self._last_seed: int | None = None
         self._own_edit = False
@@ -205,6 +216,14 @@ class SuggestionSession(QObject):
     @property
     def busy(self) -> bool:
         return self._pending is not None
+
+    @property
+    def variant_total(self) -> int:
+        """Variants of the shown proposal, counting those still being written."""
+        if self.proposal is None:
+            return 0
+        coming = self._pending.variants if self._pending is not None and self._pending is self._growing else 0
+        return max(self.proposal.variant_count, coming)
 
     def update_settings(self, settings: AISettings) -> None:
         """Use `settings` from now on and store them in the song (only when they differ, so an unchanged
@@ -285,16 +304,24 @@ class SuggestionSession(QObject):
         settings = replace(self.settings.generation, seed=seed)
         if ask.task == "continue":
             ask = replace(ask, bars=self.settings.continue_bars)
+        count = settings.variants
 
-        def work(report: ProgressCallback) -> Suggestion:
+        def work(request: PendingRequest, report: ProgressCallback) -> Suggestion:
+            """On the worker: one variant at a time, each passed on as soon as it is written."""
             composer = self._load_composer()
-            try:
-                return ask.run(composer, song, melody_index, settings,
-                               cancelled=pending.cancel_event.is_set, progress=report)
-            except Cancelled:
-                raise JobCancelled() from None
+            written: Suggestion | None = None
+            for k in range(count):
+                one = replace(settings, variants=1, seed=(seed + k) % (1 << 31))
+                try:
+                    part = ask.run(composer, song, melody_index, one, cancelled=request.cancel_event.is_set,
+                                   progress=lambda f, k=k: report((k + f) / count))
+                except Cancelled:
+                    raise JobCancelled() from None
+                written = part if written is None else replace(written, variants=written.variants + part.variants)
+                request.variant_ready.emit(replace(written, settings=settings.to_dict()))
+            return written
 
-        pending = PendingRequest(self, ask, work)
+        pending = PendingRequest(self, ask, count, work)
         self._pending = pending
         self.busy_changed.emit(True)
         self.message.emit(f"{TASK_VERBS[ask.task]} {self.describe(ask)}…")
@@ -313,10 +340,15 @@ class SuggestionSession(QObject):
         return f"{bars} of {ask.melody_track.name}" if ask.melody_track is not None else bars
 
     def cancel(self) -> None:
-        """Stop the running request; nothing it would have proposed is shown."""
+        """Stop the running request; variants already on screen stay, nothing more is shown."""
         if self._pending is not None:
+            total = self.variant_total
             self._drop_pending()
-            self.message.emit("Cancelled")
+            if self.proposal is None:
+                self.message.emit("Cancelled")
+            else:
+                self.message.emit(f"Stopped: {self.proposal.variant_count} of {total} variants written")
+                self.proposal_changed.emit()
 
     def _drop_pending(self) -> None:
         pending, self._pending = self._pending, None
@@ -324,21 +356,28 @@ class SuggestionSession(QObject):
             pending.cancel()
             self.busy_changed.emit(False)
 
-    def _answer_arrived(self, request: PendingRequest, suggestion: Suggestion) -> None:
+    def _variants_arrived(self, request: PendingRequest, suggestion: Suggestion) -> None:
+        """Show the first variant of an answer at once; later ones join the list as they come."""
         if request is not self._pending:
             return  # cancelled or replaced by a newer request
-        self._pending = None
-        self.busy_changed.emit(False)
         if request.revision != self.revision or request.track_roles != self.track_roles():
+            self._drop_pending()
             self.message.emit("The song changed while the AI was writing, so its answer was set aside; ask again")
             return
-        self._last_ask, self._last_seed = request.ask, suggestion.seed
-        proposal = Proposal.from_suggestion(suggestion, self.doc.song)
-        self._show(proposal)
-        count = proposal.variant_count
-        variants = f"{count} variants — Tab cycles, " if count > 1 else ""
+        if self.proposal is not None and self._growing is request:
+            self._show(replace(self.proposal, suggestion=suggestion))
+            return
+        self._last_ask, self._last_seed, self._growing = request.ask, suggestion.seed, request
+        self._show(Proposal.from_suggestion(suggestion, self.doc.song))
+        variants = "Tab cycles variants, " if request.variants > 1 else ""
         self.message.emit(f"AI {TASK_NOUNS[request.ask.task]}: {variants}Enter accepts, Esc rejects, "
                           "click a ghost note to take just that note")
+
+    def _request_finished(self, request: PendingRequest) -> None:
+        if request is self._pending:
+            self._pending = None
+            self.busy_changed.emit(False)
+            self.proposal_changed.emit()
 
     def _request_failed(self, request: PendingRequest, message: str) -> None:
         if request is self._pending:
@@ -396,6 +435,7 @@ class SuggestionSession(QObject):
 
     def _push_accept(self, text: str, before: Proposal, voices: list[int], edits: list[NoteEdit],
                      after: Proposal | None) -> None:
+        self._drop_pending()  # the person has chosen: no more variants of this answer
         new_tracks = before.missing_tracks(self.doc.song, voices)
         self.doc.push(AcceptSuggestionCommand(self, text, new_tracks, edits, before, after))
         self.message.emit("Accepted — Undo brings the suggestion back" if after is None else "Accepted; the rest is still proposed")
@@ -403,15 +443,16 @@ class SuggestionSession(QObject):
     def reject(self) -> None:
         """Throw the suggestion away; the song is exactly as it was."""
         if self.proposal is not None:
+            self._drop_pending()
             self._show(None)
             self.message.emit("Suggestion rejected")
 
     def dismiss(self) -> None:
-        """Esc: stop a running request, else reject what is shown."""
-        if self.busy:
-            self.cancel()
-        else:
+        """Esc: reject what is shown (and stop writing more of it), else stop the running request."""
+        if self.proposal is not None:
             self.reject()
+        else:
+            self.cancel()
 
     def apply_own_edit(self, change: Callable[[], None], proposal: Proposal | None) -> None:
         """Run an accept command's edit (or its undo) and then show `proposal`: what remains on offer."""
