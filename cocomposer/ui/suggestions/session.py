@@ -11,6 +11,7 @@ four costs about four single ones, so the first ghost notes come as fast as a on
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 from dataclasses import dataclass, field, replace
@@ -37,6 +38,16 @@ from cocomposer.ui.suggestions.proposal import GhostNote, NoteEdit, Proposal
 VOICE_LABELS = ("Soprano", "Alto", "Tenor", "Bass")
 TASK_VERBS = {"harmonize": "Harmonizing", "continue": "Continuing", "infill": "Rewriting"}
 TASK_NOUNS = {"harmonize": "harmony", "continue": "continuation", "infill": "rewrite"}
+MAX_INFERENCE_THREADS = 4
+
+
+def inference_threads() -> int:
+    """onnxruntime threads for the editor: every core but one, which the window keeps for painting.
+
+    On 2 shared cores one thread harmonized 8 bars in 485 ms where onnxruntime's default (2 spinning
+    threads) took 905 ms (docs/BENCHMARKS.md).
+    """
+    return max(1, min((os.cpu_count() or 2) - 1, MAX_INFERENCE_THREADS))
 
 
 @dataclass
@@ -195,7 +206,7 @@ class SuggestionSession(QObject):
         with self._model_lock:
             if self._composer is None:
                 try:
-                    model = model_session.load_model(self.model_path)
+                    model = model_session.load_model(self.model_path, threads=inference_threads())
                 except ModelError as error:
                     self.model_problem = f"The AI is unavailable: {error}. Editing and playback work as usual."
                     self.model_changed.emit()  # queued to the UI thread
