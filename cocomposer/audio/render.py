@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from cocomposer.atomic_files import atomic_output
 from cocomposer.audio.schedule import EventSchedule, schedule_song
 from cocomposer.audio.synth import DEFAULT_GAIN, DEFAULT_SAMPLE_RATE, FLUIDSYNTH_BLOCK_FRAMES, SoundFontSynth
 from cocomposer.core import Song, Track
@@ -174,22 +174,14 @@ def write_wav(audio: np.ndarray, path: str | os.PathLike, sample_rate: int, bit_
     _check_format(sample_rate, bit_depth)
     target = Path(path)
     report = _ProgressReporter(progress)
-    descriptor, temporary_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            with wave.open(stream, "wb") as writer:
-                writer.setnchannels(2)
-                writer.setsampwidth(bit_depth // 8)
-                writer.setframerate(sample_rate)
-                for start in range(0, len(audio), WAV_WRITE_CHUNK_FRAMES):
-                    writer.writeframes(_pcm_bytes(audio[start:start + WAV_WRITE_CHUNK_FRAMES], bit_depth))
-                    report((start + WAV_WRITE_CHUNK_FRAMES) / len(audio))
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary_name, target)
-    except BaseException:
-        Path(temporary_name).unlink(missing_ok=True)
-        raise
+    with atomic_output(target) as stream:
+        with wave.open(stream, "wb") as writer:
+            writer.setnchannels(2)
+            writer.setsampwidth(bit_depth // 8)
+            writer.setframerate(sample_rate)
+            for start in range(0, len(audio), WAV_WRITE_CHUNK_FRAMES):
+                writer.writeframes(_pcm_bytes(audio[start:start + WAV_WRITE_CHUNK_FRAMES], bit_depth))
+                report((start + WAV_WRITE_CHUNK_FRAMES) / len(audio))
     report(1.0)
     return target
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from cocomposer.core import KeySignature, Note, Song, TempoChange, TimeSignature, Track, VoiceRole
 from cocomposer.core.song import DRUM_CHANNEL
-from cocomposer.io.atomic_write import atomic_write_bytes
+from cocomposer.atomic_files import atomic_write_bytes
 from cocomposer.io.errors import MidiFileError
 
 # mido keeps every message as a Python object (a few hundred bytes each), so the file size bounds memory.

@@ -13,7 +13,7 @@ import os
 from typing import Any
 
 from cocomposer.core import KeySignature, Note, Song, TempoChange, TimeSignature, Track, VoiceRole
-from cocomposer.io.atomic_write import atomic_write_bytes
+from cocomposer.atomic_files import atomic_write_bytes
 from cocomposer.io.errors import ProjectFileError
 
 PROJECT_FORMAT = "cocomposer-song"

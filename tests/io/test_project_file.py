@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from cocomposer.core import Note, Song, Track, VoiceRole
-from cocomposer.io import atomic_write
+from cocomposer import atomic_files as atomic_write
 from cocomposer.io.errors import FileFormatError, ProjectFileError
 from cocomposer.io.project_file import (MAX_PROJECT_FILE_BYTES, PROJECT_VERSION, load_project, project_to_dict,
                                         save_project)
