@@ -68,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--windows", type=int, nargs="+", default=list(WINDOW_CHOICES))
+    parser.add_argument("--warmup", type=int, default=300, help="steps of linear learning-rate warm-up")
+    parser.add_argument("--batch-cells", type=int, default=CELLS_PER_BATCH, help="cells per batch (frames x 4 x windows)")
     args = parser.parse_args(argv)
 
     torch.set_num_threads(args.threads)
@@ -110,12 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     started, running = time.time(), []
     while step < args.steps:
         frames = int(rng.choice(args.windows))
-        batch = sampler.batch(max(4, CELLS_PER_BATCH // (4 * frames)), frames)
+        batch = sampler.batch(max(4, args.batch_cells // (4 * frames)), frames)
         tokens, rank = torch.from_numpy(batch.tokens), torch.from_numpy(batch.rank)
         log_probs = model(tokens, rank, torch.from_numpy(batch.beat_phase))
         loss = masked_nll(log_probs, tokens, rank > 0)
         for group in optimizer.param_groups:
-            group["lr"] = learning_rate(step, args.steps, args.lr)
+            group["lr"] = learning_rate(step, args.steps, args.lr, args.warmup)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -1,0 +1,137 @@
+"""Harmonize, continue and infill through the Composer on songs: where notes may go, locks, key, range, seeds."""
+
+from __future__ import annotations
+
+import pytest
+
+from cocomposer.ai.composer import Composer, GenerationSettings
+from cocomposer.ai.errors import RequestError
+from cocomposer.ai.model_session import load_model
+from cocomposer.ai.suggestions import apply_variant
+from cocomposer.core import KeySignature, Note, Song, Track, VoiceRole
+
+BEAT = 480
+MELODY = [67, 67, 69, 71, 71, 69, 67, 66, 64, 64, 66, 67, 67, 66, 66, -1]
+
+
+def melody_song() -> Song:
+    song = Song(keys=[KeySignature(0, 7, "major")])
+    notes = [Note(p, i * BEAT, BEAT, 80) for i, p in enumerate(MELODY) if p > 0]
+    song.tracks.append(Track("Melody", program=73, notes=notes))
+    return song
+
+
+@pytest.fixture(scope="module")
+def composer(tiny_model) -> Composer:
+    return Composer(load_model(tiny_model))
+
+
+def all_notes(suggestion, variant=0):
+    return [n for notes in suggestion.variants[variant].notes.values() for n in notes]
+
+
+def test_harmonize_writes_three_new_voice_tracks_inside_range_and_key(composer):
+    song = melody_song()
+    settings = GenerationSettings(seed=5, variants=2)
+    suggestion = composer.harmonize(song, 0, settings)
+    assert sorted(suggestion.new_tracks) == [1, 2, 3]
+    assert [t.voice for t in suggestion.new_tracks.values()] == [VoiceRole.ALTO, VoiceRole.TENOR, VoiceRole.BASS]
+    assert len(song.tracks) == 1, "asking must not change the song"
+    scale = KeySignature(0, 7, "major").scale_pitch_classes()
+    for variant in range(2):
+        for voice, notes in suggestion.variants[variant].notes.items():
+            low, high = settings.voice_ranges[voice]
+            assert notes
+            for note in notes:
+                assert low <= note.pitch <= high and note.pitch % 12 in scale
+                assert 0 <= note.start and note.end <= 15 * BEAT  # the melody rests in its last beat
+
+
+def test_harmony_is_silent_where_the_melody_rests(composer):
+    song = melody_song()
+    rest_start, rest_end = 7 * BEAT, 9 * BEAT
+    song.tracks[0].notes = [n for n in song.tracks[0].notes if not rest_start <= n.start < rest_end]
+    suggestion = composer.harmonize(song, 0, GenerationSettings(seed=1))
+    for note in all_notes(suggestion):
+        assert note.end <= rest_start or note.start >= rest_end
+
+
+def test_same_seed_same_result_and_new_seed_differs(composer):
+    first = composer.harmonize(melody_song(), 0, GenerationSettings(seed=11, temperature=1.0))
+    again = composer.harmonize(melody_song(), 0, GenerationSettings(seed=11, temperature=1.0))
+    other = composer.harmonize(melody_song(), 0, GenerationSettings(seed=12, temperature=1.0))
+    assert all_notes(first) == all_notes(again)
+    assert all_notes(first) != all_notes(other)
+
+
+def test_custom_ranges_and_chromatic_are_respected(composer):
+    settings = GenerationSettings(seed=2, chromatic=True, voice_ranges={0: (60, 81), 1: (60, 62), 2: (50, 52), 3: (40, 41)})
+    suggestion = composer.harmonize(melody_song(), 0, settings)
+    bounds = {1: (60, 62), 2: (50, 52), 3: (40, 41)}
+    for voice, notes in suggestion.variants[0].notes.items():
+        assert all(bounds[voice][0] <= n.pitch <= bounds[voice][1] for n in notes)
+    assert suggestion.key is None
+
+
+def test_accepting_adds_tracks_and_notes_in_one_go(composer):
+    song = melody_song()
+    suggestion = composer.harmonize(song, 0, GenerationSettings(seed=3))
+    apply_variant(song, suggestion, 0)
+    assert [t.voice for t in song.tracks[1:]] == [VoiceRole.ALTO, VoiceRole.TENOR, VoiceRole.BASS]
+    assert sum(len(t.notes) for t in song.tracks[1:]) == len(all_notes(suggestion))
+
+
+def satb_song(composer) -> Song:
+    song = melody_song()
+    song.tracks[0].voice = VoiceRole.SOPRANO
+    apply_variant(song, composer.harmonize(song, 0, GenerationSettings(seed=4)), 0)
+    return song
+
+
+def test_continue_writes_only_after_the_start_and_only_chosen_voices(composer):
+    song = satb_song(composer)
+    start = 16 * BEAT
+    suggestion = composer.continue_(song, [0, 3], start, 2, GenerationSettings(seed=6))
+    assert set(suggestion.variants[0].notes) == {0, 3}
+    for note in all_notes(suggestion):
+        assert start <= note.start and note.end <= start + 8 * BEAT
+
+
+def test_infill_keeps_locked_notes_and_writes_only_inside_the_region(composer):
+    song = satb_song(composer)
+    alto = song.tracks[1]
+    locked = alto.notes[len(alto.notes) // 2].moved(locked=True)
+    alto.notes[len(alto.notes) // 2] = locked
+    start, end = 4 * BEAT, 12 * BEAT
+    suggestion = composer.infill(song, [1, 2], start, end, GenerationSettings(seed=7))
+    assert locked not in suggestion.replaced[1]
+    for voice, notes in suggestion.variants[0].notes.items():
+        assert voice in (1, 2)
+        for note in notes:
+            assert start <= note.start < end and note.end <= end
+            if voice == 1:  # nothing new sounds over the locked note
+                assert note.end <= locked.start or note.start >= locked.end
+    before = {i: list(t.notes) for i, t in enumerate(song.tracks)}
+    apply_variant(song, suggestion, 0)
+    assert locked in song.tracks[1].notes
+    assert song.tracks[0].notes == before[0] and song.tracks[3].notes == before[3]
+
+
+def test_locked_tracks_and_empty_requests_are_refused_clearly(composer):
+    song = satb_song(composer)
+    for track in song.tracks:
+        track.locked = True
+    with pytest.raises(RequestError, match="locked"):
+        composer.infill(song, [1], 0, 4 * BEAT, GenerationSettings())
+    with pytest.raises(RequestError, match="no notes"):
+        composer.harmonize(Song(tracks=[Track("Empty")]), 0, GenerationSettings())
+    with pytest.raises(RequestError):
+        GenerationSettings(variants=9)
+
+
+def test_long_regions_are_decoded_in_chunks(composer):
+    song = Song(keys=[KeySignature(0, 0, "major")])
+    song.tracks.append(Track("Melody", notes=[Note(60 + (i % 8), i * BEAT, BEAT) for i in range(96)]))  # 24 bars
+    suggestion = composer.harmonize(song, 0, GenerationSettings(seed=8))
+    ends = [n.end for n in all_notes(suggestion)]
+    assert max(ends) == 96 * BEAT and min(n.start for n in all_notes(suggestion)) == 0
