@@ -28,8 +28,7 @@ def heat_color(confidence: float) -> QColor:
     """Red (the model was unsure) through amber to green (it was sure), translucent."""
     c = min(max(confidence, 0.0), 1.0)
     low, high, t = (LOW_CONFIDENCE, MID_CONFIDENCE, c * 2) if c < 0.5 else (MID_CONFIDENCE, HIGH_CONFIDENCE, c * 2 - 1)
-    color = QColor.fromRgbF(low.redF() + (high.redF() - low.redF()) * t, low.greenF() + (high.greenF() - low.greenF()) * t,
-                            low.blueF() + (high.blueF() - low.blueF()) * t)
+    color = QColor.fromRgbF(*(a + (b - a) * t for a, b in zip(low.getRgbF()[:3], high.getRgbF()[:3])))
     color.setAlpha(HEAT_ALPHA)
     return color
 

@@ -29,6 +29,7 @@ MAX_CREATIVITY = 2.0
 AUTO_KEY, CHROMATIC = "auto", "chromatic"
 KEY_NAMES = [f"{PITCH_CLASS_NAMES[t]} {mode}" for mode in ("major", "minor") for t in range(12)]
 REFRESH_DELAY_MS = 250  # song-derived labels (detected key, voice tracks) follow edits after this pause
+MODEL_WARM_UP_DELAY_MS = 2000  # load the model once the window has settled (device probe, first paints)
 NOTE_NAME = re.compile(r"^\s*([A-Ga-g])\s*([#b]?)\s*(-?\d+)\s*$")
 SEMITONES = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
 
@@ -110,6 +111,10 @@ class SuggestionPanel(QWidget):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self._refresh_song_labels)
+        self._warm_up_timer = QTimer(self)
+        self._warm_up_timer.setSingleShot(True)
+        self._warm_up_timer.setInterval(MODEL_WARM_UP_DELAY_MS)
+        self._warm_up_timer.timeout.connect(session.prepare_model)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 10)
@@ -473,5 +478,7 @@ class SuggestionPanel(QWidget):
         self.confidence_shown.emit(shown)
 
     def showEvent(self, event) -> None:
-        self.session.prepare_model()
+        """The panel in sight means the AI may be wanted soon: load the model, after start-up is done."""
+        if not self.session.model_ready:
+            self._warm_up_timer.start()
         super().showEvent(event)

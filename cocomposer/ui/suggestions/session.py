@@ -289,7 +289,8 @@ class SuggestionSession(QObject):
             start, end = span(selection) if selection else loop if loop else (playhead or None, None)
             return Ask(task, voices, start, end, melody_track=track)
         lanes = voice_lanes(song)
-        voices = tuple(v for v in sorted(allowed) if lanes[v] is not None and not song.tracks[lanes[v].track_index].locked)
+        voices = tuple(v for v in sorted(allowed)
+                       if lanes[v] is not None and not song.tracks[lanes[v].track_index].locked)
         if not voices:
             raise RequestError("No track the AI may write: tick a voice under 'The AI may write', or unlock its track")
         if task == "continue":
@@ -449,7 +450,8 @@ class SuggestionSession(QObject):
         self._drop_pending()  # the person has chosen: no more variants of this answer
         new_tracks = before.missing_tracks(self.doc.song, voices)
         self.doc.push(AcceptSuggestionCommand(self, text, new_tracks, edits, before, after))
-        self.message.emit("Accepted — Undo brings the suggestion back" if after is None else "Accepted; the rest is still proposed")
+        self.message.emit("Accepted — Undo brings the suggestion back" if after is None
+                          else "Accepted; the rest is still proposed")
 
     def reject(self) -> None:
         """Throw the suggestion away; the song is exactly as it was."""
