@@ -25,6 +25,11 @@ def four_part_song() -> Song:
     return Song(tracks=tracks, keys=[KeySignature(0)])
 
 
+def save_and_read(window, path) -> bytes:
+    save_song(window.doc.song, path)
+    return path.read_bytes()
+
+
 @pytest.fixture
 def chorale(qtbot, tmp_path, monkeypatch):
     window = open_window(qtbot, tmp_path, monkeypatch, four_part_song())
@@ -181,6 +186,15 @@ def test_settings_are_saved_with_the_project(qtbot, tmp_path, monkeypatch):
     assert reopened.suggestions.session.settings.generation.voice_ranges[2] == (50, 69)
 
 
-def save_and_read(window, path) -> bytes:
-    save_song(window.doc.song, path)
-    return path.read_bytes()
+@requires_model
+def test_harmonize_leaves_a_locked_alto_track_alone(qtbot, tmp_path, monkeypatch):
+    song = empty_melody_song()
+    song.tracks.append(Track("Viola", program=41, channel=1, voice=VoiceRole.ALTO, locked=True,
+                             notes=[Note(64, 0, 1920, 80)]))
+    window = open_window(qtbot, tmp_path, monkeypatch, song)
+    draw_melody(qtbot, window)
+    ask(qtbot, window, "ai_harmonize")
+    assert sorted(window.suggestions.session.proposal.targets) == [2, 3]
+    window.suggestions.panel.actions["ai_accept"].trigger()
+    assert window.doc.song.tracks[1].notes == [Note(64, 0, 1920, 80)]
+    window.doc.undo_stack.setClean()

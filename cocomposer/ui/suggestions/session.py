@@ -27,7 +27,7 @@ from cocomposer.ai.errors import AIError, ModelError, RequestError
 from cocomposer.ai.grid import voice_lanes
 from cocomposer.ai.suggestions import Suggestion
 from cocomposer.ai.vocabulary import NUM_VOICES
-from cocomposer.core import Song, Track
+from cocomposer.core import Song, Track, VoiceRole
 from cocomposer.core.editing import span
 from cocomposer.ui.document import SongDocument
 from cocomposer.ui.jobs import Job, JobCancelled, ProgressCallback
@@ -283,9 +283,11 @@ class SuggestionSession(QObject):
             track = doc.current_track
             if track is None or not track.notes:
                 raise RequestError("Choose a track with a melody to harmonize")
-            voices = tuple(v for v in (1, 2, 3) if v in allowed)
+            locked_roles = {t.voice for t in song.tracks if t.locked and t is not track}
+            voices = tuple(v for v in (1, 2, 3) if v in allowed and list(VoiceRole)[v] not in locked_roles)
             if not voices:
-                raise RequestError("Tick alto, tenor or bass under 'The AI may write' to harmonize")
+                raise RequestError("Tick alto, tenor or bass under 'The AI may write' (and unlock its track) "
+                                   "to harmonize")
             start, end = span(selection) if selection else loop if loop else (playhead or None, None)
             return Ask(task, voices, start, end, melody_track=track)
         lanes = voice_lanes(song)
