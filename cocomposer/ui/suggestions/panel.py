@@ -105,7 +105,7 @@ class SuggestionPanel(QWidget):
         super().__init__(parent)
         self.session = session
         self.setObjectName("SuggestionPanel")
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(330)
         self.actions = ActionCollection(self, SUGGESTION_ACTIONS)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
