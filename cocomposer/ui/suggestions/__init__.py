@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea
 
 from cocomposer.ui.suggestions.ghosts import GhostOverlay
@@ -52,4 +52,5 @@ def install(window: "MainWindow", model_path: str | Path | None = None) -> Sugge
     menu.addSeparator()
     menu.addAction(dock.toggleViewAction())
     session.message.connect(window.show_message)
+    QCoreApplication.instance().aboutToQuit.connect(session.cancel)  # quitting never waits for the model
     return SuggestionTools(session, panel, dock, ghosts)
