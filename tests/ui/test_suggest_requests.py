@@ -4,7 +4,7 @@ answers, a missing or broken model, and settings saved with the project."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool, QTimer
+from PySide6.QtCore import QPoint, Qt, QThreadPool, QTimer
 
 from cocomposer.ai import model_session
 from cocomposer.core import KeySignature, Note, Song, Track, VoiceRole
@@ -198,3 +198,33 @@ def test_harmonize_leaves_a_locked_alto_track_alone(qtbot, tmp_path, monkeypatch
     window.suggestions.panel.actions["ai_accept"].trigger()
     assert window.doc.song.tracks[1].notes == [Note(64, 0, 1920, 80)]
     window.doc.undo_stack.setClean()
+
+
+@requires_model
+def test_continue_starts_after_the_selection_else_at_the_playhead(qtbot, chorale):
+    window, session, panel = chorale, chorale.suggestions.session, chorale.suggestions.panel
+    panel.bars_box.setValue(1)
+    soprano = window.doc.song.tracks[0]
+    window.doc.set_current_track(soprano)
+    window.doc.set_selection(soprano.notes[:2])  # bar 1, beats 1-2
+    ask(qtbot, window, "ai_continue")
+    assert (session.proposal.suggestion.start_tick, session.proposal.suggestion.end_tick) == (960, 960 + 1920)
+    session.reject()
+    window.doc.set_selection(())
+    window.playback.set_playhead(1920)
+    ask(qtbot, window, "ai_continue")
+    assert session.proposal.suggestion.start_tick == 1920
+    assert all(1920 <= g.note.start < 3840 for g in session.ghost_notes())
+
+
+@requires_model
+def test_confidence_heat_map_toggle(qtbot, chorale):
+    window, ghosts = chorale, chorale.suggestions.ghosts
+    window.playback.set_loop_region(0, 1920)
+    ask(qtbot, window, "ai_infill")
+    painted = []
+    ghosts.painted.connect(painted.append)
+    check = window.suggestions.panel.confidence_check
+    qtbot.mouseClick(check, Qt.LeftButton, pos=QPoint(8, check.height() // 2))  # on the box
+    assert ghosts.show_confidence and window.suggestions.panel.actions["ai_confidence"].isChecked()
+    qtbot.waitUntil(lambda: bool(painted) and painted[-1] > 0)
