@@ -61,7 +61,7 @@ def time_to_ghosts(window: MainWindow, action: str) -> tuple[float, float]:
 
     tools.ghosts.painted.connect(on_paint)
     started = time.perf_counter()
-    tools.panel.actions[action].trigger()
+    tools.panel.action_collection[action].trigger()
     QTimer.singleShot(TIMEOUT_MS, loop.quit)
     loop.exec()
     tools.ghosts.painted.disconnect(on_paint)

@@ -55,7 +55,7 @@ def draw_melody(qtbot, window: MainWindow, notes=MELODY, length: int = 480) -> N
 def ask(qtbot, window: MainWindow, action: str) -> None:
     """Trigger an AI action and wait for its answer to be on screen."""
     session = window.suggestions.session
-    window.suggestions.panel.actions[action].trigger()
+    window.suggestions.panel.action_collection[action].trigger()
     qtbot.waitUntil(lambda: not session.busy, timeout=REQUEST_TIMEOUT_MS)
     assert session.proposal is not None, window.suggestions.panel.message_label.text()
 

@@ -129,7 +129,7 @@ def test_audition_plays_the_shown_variant_in_place(qtbot, window):
 
 def test_export_midi_and_wav_after_accepting(qtbot, window, monkeypatch, tmp_path):
     ask(qtbot, window, "ai_harmonize")
-    window.suggestions.panel.actions["ai_accept"].trigger()
+    window.suggestions.panel.action_collection["ai_accept"].trigger()
     midi_path, wav_path = tmp_path / "chorale.mid", tmp_path / "chorale.wav"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(midi_path), ""))
     window.action_collection["file_export_midi"].trigger()

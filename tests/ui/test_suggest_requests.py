@@ -62,10 +62,10 @@ def test_locked_note_survives_rewrite_and_regenerate(qtbot, chorale):
         assert low <= ghost.note.pitch <= high
     assert locked not in session.proposal.suggestion.replaced[1]
 
-    panel.actions["ai_regenerate"].trigger()
+    panel.action_collection["ai_regenerate"].trigger()
     qtbot.waitUntil(lambda: not session.busy, timeout=REQUEST_TIMEOUT_MS)
     assert session.proposal is not None and session.proposal.suggestion.seed != first_seed
-    panel.actions["ai_accept"].trigger()
+    panel.action_collection["ai_accept"].trigger()
     assert locked in alto.notes  # the locked note is still there, unchanged
     assert bass.notes == bass_before
     assert [n for n in alto.notes if n.start >= 1920] == [Note(p, k * 480, 480, 90) for k, p in
@@ -95,7 +95,7 @@ def test_harmonize_reuses_an_existing_alto_track(qtbot, tmp_path, monkeypatch):
     ask(qtbot, window, "ai_harmonize")
     targets = window.suggestions.session.proposal.targets
     assert targets[1] is window.doc.song.tracks[1]
-    window.suggestions.panel.actions["ai_accept"].trigger()
+    window.suggestions.panel.action_collection["ai_accept"].trigger()
     assert [t.name for t in window.doc.song.tracks] == ["Melody", "Viola", "Tenor", "Bass"]
     assert {t.program for t in window.doc.song.tracks[2:]} == {42, 43}  # cello, contrabass
     window.doc.undo_stack.setClean()
@@ -112,7 +112,7 @@ def test_cancel_mid_run_shows_nothing_and_the_window_keeps_running(qtbot, choral
     timer.timeout.connect(lambda: ticks.append(1))
     timer.start(10)
     with qtbot.waitSignal(session.progress, timeout=REQUEST_TIMEOUT_MS):
-        panel.actions["ai_continue"].trigger()
+        panel.action_collection["ai_continue"].trigger()
         assert session.busy and panel.progress_row.isVisible()
     timer.stop()
     assert ticks  # the UI thread kept running while the model worked
@@ -127,7 +127,7 @@ def test_cancel_mid_run_shows_nothing_and_the_window_keeps_running(qtbot, choral
 @requires_model
 def test_an_answer_for_a_song_edited_meanwhile_is_set_aside(qtbot, chorale):
     window, session = chorale, chorale.suggestions.session
-    window.suggestions.panel.actions["ai_continue"].trigger()
+    window.suggestions.panel.action_collection["ai_continue"].trigger()
     window.doc.set_selection([window.doc.song.tracks[0].notes[0]])
     window.action_collection["edit_delete"].trigger()  # an edit while the AI writes
     qtbot.waitUntil(lambda: not session.busy, timeout=REQUEST_TIMEOUT_MS)
@@ -140,7 +140,7 @@ def test_missing_model_disables_the_ai_but_not_editing(qtbot, tmp_path, monkeypa
     monkeypatch.setattr(model_session, "default_model_path", lambda: tmp_path / "gone.onnx")
     window = open_window(qtbot, tmp_path, monkeypatch, empty_melody_song())
     panel = window.suggestions.panel
-    assert all(not panel.actions[name].isEnabled() for name in AI_ACTIONS)
+    assert all(not panel.action_collection[name].isEnabled() for name in AI_ACTIONS)
     assert "missing" in panel.model_label.text() and "gone.onnx" in panel.model_label.text()
     assert panel.look_again_button.isVisible()
     draw_melody(qtbot, window)
@@ -155,8 +155,8 @@ def test_broken_model_file_disables_the_ai_with_a_reason(qtbot, tmp_path, monkey
     monkeypatch.setattr(model_session, "default_model_path", lambda: broken)
     window = open_window(qtbot, tmp_path, monkeypatch, empty_melody_song())
     session, panel = window.suggestions.session, window.suggestions.panel
-    qtbot.waitUntil(lambda: not panel.actions["ai_harmonize"].isEnabled(), timeout=REQUEST_TIMEOUT_MS)
-    assert all(not panel.actions[name].isEnabled() for name in AI_ACTIONS)
+    qtbot.waitUntil(lambda: not panel.action_collection["ai_harmonize"].isEnabled(), timeout=REQUEST_TIMEOUT_MS)
+    assert all(not panel.action_collection[name].isEnabled() for name in AI_ACTIONS)
     assert "not a usable ONNX model" in panel.model_label.text()
 
 
@@ -195,7 +195,7 @@ def test_harmonize_leaves_a_locked_alto_track_alone(qtbot, tmp_path, monkeypatch
     draw_melody(qtbot, window)
     ask(qtbot, window, "ai_harmonize")
     assert sorted(window.suggestions.session.proposal.targets) == [2, 3]
-    window.suggestions.panel.actions["ai_accept"].trigger()
+    window.suggestions.panel.action_collection["ai_accept"].trigger()
     assert window.doc.song.tracks[1].notes == [Note(64, 0, 1920, 80)]
     window.doc.undo_stack.setClean()
 
@@ -226,5 +226,5 @@ def test_confidence_heat_map_toggle(qtbot, chorale):
     ghosts.painted.connect(painted.append)
     check = window.suggestions.panel.confidence_check
     qtbot.mouseClick(check, Qt.LeftButton, pos=QPoint(8, check.height() // 2))  # on the box
-    assert ghosts.show_confidence and window.suggestions.panel.actions["ai_confidence"].isChecked()
+    assert ghosts.show_confidence and window.suggestions.panel.action_collection["ai_confidence"].isChecked()
     qtbot.waitUntil(lambda: bool(painted) and painted[-1] > 0)

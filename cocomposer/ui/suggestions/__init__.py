@@ -48,7 +48,7 @@ def install(window: "MainWindow", model_path: str | Path | None = None) -> Sugge
     window.addDockWidget(Qt.RightDockWidgetArea, dock)
     ghosts = GhostOverlay(window.editor.canvas, window.editor.viewport, session)
     panel.confidence_shown.connect(ghosts.set_show_confidence)
-    menu = panel.actions.add_menu(window.menuBar(), "&AI", AI_MENU)
+    menu = panel.action_collection.add_menu(window.menuBar(), "&AI", AI_MENU)
     menu.addSeparator()
     menu.addAction(dock.toggleViewAction())
     session.message.connect(window.show_message)

@@ -97,7 +97,7 @@ def section_title(text: str) -> QLabel:
 
 
 class SuggestionPanel(QWidget):
-    """The dock's contents. Owns the AI actions (menus get them from `actions`)."""
+    """The dock's contents. Owns the AI actions (menus get them from `action_collection`)."""
 
     confidence_shown = Signal(bool)  # the heat-map toggle
 
@@ -106,7 +106,7 @@ class SuggestionPanel(QWidget):
         self.session = session
         self.setObjectName("SuggestionPanel")
         self.setMinimumWidth(330)
-        self.actions = ActionCollection(self, SUGGESTION_ACTIONS)
+        self.action_collection = ActionCollection(self, SUGGESTION_ACTIONS)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
@@ -153,7 +153,7 @@ class SuggestionPanel(QWidget):
     # --- building ---------------------------------------------------------------------------------
     def _button(self, action_name: str) -> QToolButton:
         button = QToolButton()
-        button.setDefaultAction(self.actions[action_name])
+        button.setDefaultAction(self.action_collection[action_name])
         button.setFocusPolicy(Qt.NoFocus)  # keys (Tab, Enter, Esc) stay with the roll
         button.setToolButtonStyle(Qt.ToolButtonTextOnly)
         button.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
@@ -301,10 +301,10 @@ class SuggestionPanel(QWidget):
         layout.addWidget(self.voice_buttons_row)
         confidence = QCheckBox()
         confidence.setFocusPolicy(Qt.NoFocus)
-        confidence.setText(self.actions["ai_confidence"].text().replace("&", ""))
-        confidence.setToolTip(self.actions["ai_confidence"].toolTip())
-        confidence.toggled.connect(self.actions["ai_confidence"].setChecked)
-        self.actions["ai_confidence"].toggled.connect(confidence.setChecked)
+        confidence.setText(self.action_collection["ai_confidence"].text().replace("&", ""))
+        confidence.setToolTip(self.action_collection["ai_confidence"].toolTip())
+        confidence.toggled.connect(self.action_collection["ai_confidence"].setChecked)
+        self.action_collection["ai_confidence"].toggled.connect(confidence.setChecked)
         self.confidence_check = confidence
         layout.addWidget(confidence)
 
@@ -435,7 +435,7 @@ class SuggestionPanel(QWidget):
         self._enable_actions()
 
     def _enable_actions(self) -> None:
-        session, actions = self.session, self.actions
+        session, actions = self.session, self.action_collection
         proposal = session.proposal
         for name in ("ai_harmonize", "ai_continue", "ai_infill"):
             actions[name].setEnabled(session.model_problem is None)
