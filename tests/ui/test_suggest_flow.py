@@ -6,6 +6,7 @@ import wave
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog
 
 from cocomposer.core import VoiceRole
@@ -141,3 +142,12 @@ def test_export_midi_and_wav_after_accepting(qtbot, window, monkeypatch, tmp_pat
     qtbot.waitUntil(lambda: not window.jobs.jobs, timeout=REQUEST_TIMEOUT_MS)
     with wave.open(str(wav_path)) as wav:
         assert wav.getnframes() > wav.getframerate() * 3  # two bars at 120 bpm, plus the release tail
+
+
+def test_the_ghost_under_the_mouse_says_a_click_takes_it(qtbot, window):
+    ask(qtbot, window, "ai_harmonize")
+    ghost = next(g for g in window.suggestions.session.ghost_notes() if g.voice == 3)
+    QTest.mouseMove(window.editor.canvas, ghost_center(window, ghost))
+    assert window.editor.canvas.toolTip().startswith("Click to take this note (bass,")
+    window.suggestions.session.reject()
+    assert window.editor.canvas.toolTip() == ""

@@ -11,11 +11,13 @@ from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from cocomposer.ai.grid import frame_ticks
+from cocomposer.core.editing import pitch_name
 from cocomposer.ui.pianoroll.viewport import RollViewport
 from cocomposer.ui.suggestions.proposal import GhostNote
-from cocomposer.ui.suggestions.session import SuggestionSession
+from cocomposer.ui.suggestions.session import VOICE_LABELS, SuggestionSession
 
 GHOST_FILL_ALPHA = 85
+HOVERED_FILL_ALPHA = 170  # the ghost under the mouse: what a click would take
 GHOST_OUTLINE_WIDTH = 1.6
 REGION_SHADE = QColor(140, 170, 255, 18)
 REGION_EDGE = QColor(150, 180, 255, 150)
@@ -44,6 +46,7 @@ class GhostOverlay(QWidget):
         self.canvas, self.viewport, self.session = canvas, viewport, session
         self.show_confidence = False
         self._revealed = None  # the suggestion last scrolled into view
+        self._hovered: GhostNote | None = None
         self.setAttribute(Qt.WA_TransparentForMouseEvents)
         self.setAttribute(Qt.WA_NoSystemBackground)
         self.setGeometry(canvas.rect())
@@ -58,6 +61,7 @@ class GhostOverlay(QWidget):
 
     def _proposal_changed(self) -> None:
         proposal = self.session.proposal
+        self._hover(None)
         self.setVisible(proposal is not None)
         self.raise_()
         if proposal is not None and proposal.suggestion is not self._revealed:
@@ -78,7 +82,19 @@ class GhostOverlay(QWidget):
                 self.setGeometry(self.canvas.rect())
             elif event.type() in (QEvent.MouseButtonPress, QEvent.MouseButtonDblClick) and self.isVisible():
                 return self._click(event)
+            elif event.type() == QEvent.MouseMove and self.isVisible():
+                self._hover(event.position() if event.buttons() == Qt.NoButton else None)
+            elif event.type() == QEvent.Leave:
+                self._hover(None)
         return False
+
+    def _hover(self, pos: QPointF | None) -> None:
+        ghost = self.ghost_at(pos) if pos is not None else None
+        if ghost != self._hovered:
+            self._hovered = ghost
+            self.canvas.setToolTip(f"Click to take this note ({VOICE_LABELS[ghost.voice].lower()}, "
+                                   f"{pitch_name(ghost.note.pitch)})" if ghost else "")
+            self.update()
 
     def _click(self, event: QMouseEvent) -> bool:
         if event.button() != Qt.LeftButton:
@@ -153,7 +169,12 @@ class GhostOverlay(QWidget):
             painter.setPen(pen)
             painter.setBrush(fill)
             for ghost in group:
+                if ghost == self._hovered:
+                    hovered = QColor(color)
+                    hovered.setAlpha(HOVERED_FILL_ALPHA)
+                    painter.setBrush(hovered)
                 painter.drawRoundedRect(self.note_rect(ghost).adjusted(0.8, 0.8, -0.8, -0.8), radius, radius)
+                painter.setBrush(fill)
 
     def _paint_confidence(self, painter: QPainter, ghosts: list[GhostNote]) -> None:
         """Each ghost note's 16th-note cells tinted by how sure the model was of that cell."""
