@@ -14,7 +14,7 @@ from cocomposer.ai.grid import frame_ticks
 from cocomposer.core.editing import pitch_name
 from cocomposer.ui.pianoroll.viewport import RollViewport
 from cocomposer.ui.suggestions.proposal import GhostNote
-from cocomposer.ui.suggestions.session import VOICE_LABELS, SuggestionSession
+from cocomposer.ui.suggestions.session import TASK_NOUNS, VOICE_LABELS, SuggestionSession
 
 GHOST_FILL_ALPHA = 85
 HOVERED_FILL_ALPHA = 170  # the ghost under the mouse: what a click would take
@@ -144,7 +144,7 @@ class GhostOverlay(QWidget):
         painter.setPen(pen)
         painter.drawLine(QPointF(x0, 0), QPointF(x0, height))
         painter.drawLine(QPointF(x1, 0), QPointF(x1, height))
-        label = f"AI {proposal.suggestion.task}"
+        label = f"AI {TASK_NOUNS[proposal.suggestion.task]}"
         total = self.session.variant_total
         if total > 1:
             label += f" · variant {proposal.variant_index + 1} of {total}"
