@@ -43,6 +43,7 @@ def install(window: "MainWindow", model_path: str | Path | None = None) -> Sugge
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    scroll.setMinimumWidth(panel.minimumWidth() + scroll.verticalScrollBar().sizeHint().width())
     dock.setWidget(scroll)
     dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable | QDockWidget.DockWidgetClosable)
     window.addDockWidget(Qt.RightDockWidgetArea, dock)
