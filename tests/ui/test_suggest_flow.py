@@ -151,3 +151,21 @@ def test_the_ghost_under_the_mouse_says_a_click_takes_it(qtbot, window):
     assert window.editor.canvas.toolTip().startswith("Click to take this note (bass,")
     window.suggestions.session.reject()
     assert window.editor.canvas.toolTip() == ""
+
+
+def test_space_plays_the_suggestion_on_a_real_player(qtbot, window, tmp_path):
+    """FluidSynth's real-time 'file' driver stands in for a sound card."""
+    playback = window.playback
+    playback.player_options = {"drivers": ["file"], "driver_settings": {"audio.file.name": str(tmp_path / "live.wav")}}
+    playback.unavailable_reason = None  # the window's start-up probe found no sound card
+    assert playback.available
+    ask(qtbot, window, "ai_harmonize")
+    window.editor.canvas.setFocus()
+    qtbot.keyClick(window.editor.canvas, Qt.Key_Space)
+    assert playback.is_playing and len(playback.audition_song.tracks) == 4
+    qtbot.waitUntil(lambda: playback.playhead > 480, timeout=5000)
+    window.suggestions.session.next_variant()
+    qtbot.keyClick(window.editor.canvas, Qt.Key_Return)  # accepted while playing: playback goes on
+    assert playback.is_playing and playback.audition_song is None
+    playback.stop()
+    playback.close()
