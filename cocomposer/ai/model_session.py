@@ -72,13 +72,30 @@ class ModelSession:
         Cells of rank 1..hidden_rank-1 are queried; cells of rank hidden_rank are left out entirely.
         Every batch row must have the same number of context and query cells. Unqueried cells get 0.
         """
-        context_cells = rank < hidden_rank
-        query_cells = (rank > GIVEN_RANK) & context_cells
-        context = CellList.from_grid(tokens, rank, context_cells)
+        present = rank < hidden_rank
+        query_cells = (rank > GIVEN_RANK) & present
+        context = CellList.from_grid(tokens, rank, influential_context(rank, present, query_cells))
         queries = CellList.from_grid(tokens, rank, query_cells)
         out = np.zeros(tokens.shape + (NUM_CLASSES,), dtype=np.float32)
         out[query_cells] = self.predict(context, queries, beat_phase).reshape(-1, NUM_CLASSES)
         return out
+
+
+def influential_context(rank: np.ndarray, present: np.ndarray, query_cells: np.ndarray) -> np.ndarray:
+    """The present cells that can affect some query: those of rank below the highest query rank.
+
+    A cell of rank r reaches only queries of rank > r (directly, or through content cells of rank >= r),
+    so leaving out the rest gives the same answer for less work: in a mask-predict pass the cells
+    still to be written (all of the top rank) drop out and only the given cells are context.
+    Falls back to every present cell where batch rows would differ in size or nothing would remain.
+    """
+    if not query_cells.any():
+        return present
+    useful = present & (rank < rank[query_cells].max())
+    counts = useful.reshape(len(rank), -1).sum(axis=1)
+    if counts.min() == 0 or (counts != counts[0]).any():
+        return present
+    return useful
 
 
 def load_model(path: str | Path | None = None, device: str = "cpu", threads: int = 0) -> ModelSession:
