@@ -6,7 +6,7 @@ import pytest
 
 from cocomposer.ai.composer import Composer, GenerationSettings
 from cocomposer.ai.errors import RequestError
-from cocomposer.ai.model_session import load_model
+from cocomposer.ai.model_session import default_model_path, load_model
 from cocomposer.ai.suggestions import apply_variant
 from cocomposer.core import KeySignature, Note, Song, Track, VoiceRole
 
@@ -21,9 +21,14 @@ def melody_song() -> Song:
     return song
 
 
-@pytest.fixture(scope="module")
-def composer(tiny_model) -> Composer:
-    return Composer(load_model(tiny_model))
+@pytest.fixture(scope="module", params=["tiny", "shipped"])
+def composer(request) -> Composer:
+    """Every request test runs on the tiny model trained here and on the model the app ships."""
+    if request.param == "tiny":
+        return Composer(load_model(request.getfixturevalue("tiny_model")))
+    if not default_model_path().is_file():
+        pytest.skip(f"the shipped model is not at {default_model_path()}")
+    return Composer(load_model())
 
 
 def all_notes(suggestion, variant=0):
