@@ -69,7 +69,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--wav", metavar="OUT.wav", help="also render the result to this WAV file")
     parser.add_argument("--variants", type=int, default=1, metavar="N",
                         help="write N variants (1-8): OUT, then OUT's name with -v2, -v3...")
-    parser.add_argument("--temperature", type=float, default=0.8, metavar="T", help="creativity, 0 (safest) to 2")
+    parser.add_argument("--temperature", type=float, default=0.8, metavar="T", help="creativity, 0 (safest) to 3 (wildest); default 0.8")
     parser.add_argument("--key", metavar="KEY", help="key to stay in, e.g. 'D major' or 'F# minor' (default: the song's or a detected key)")
     parser.add_argument("--chromatic", action="store_true", help="no key constraint")
     parser.add_argument("--seed", type=int, metavar="S", help="random seed: the same seed gives the same result")
