@@ -48,6 +48,11 @@ def demo_song_path() -> Path:
     return DEMO_DIR / DEMO_SONG_NAME
 
 
+def is_bundled(path: str | os.PathLike) -> bool:
+    """True for a file shipped with CoComposer (under resources/): the editor opens these but never writes them."""
+    return Path(path).resolve().is_relative_to(RESOURCES_DIR.resolve())
+
+
 def shared_data_dir() -> Path | None:
     """The team's shared data folder (training corpora), which sits next to the repository, or None."""
     candidate = REPO_ROOT.parent / "shared" / "data"

@@ -16,6 +16,7 @@ from cocomposer.core import KeySignature, Song, Track
 from cocomposer.core.editing import pitch_name, rescaled_notes
 from cocomposer.io.errors import FileFormatError
 from cocomposer.io.song_files import load_song, save_song
+from cocomposer.paths import is_bundled
 from cocomposer.ui import commands, theme
 from cocomposer.ui.actions import ActionCollection
 from cocomposer.ui.document import SongDocument
@@ -279,25 +280,37 @@ class MainWindow(QMainWindow):
             return False
         self.doc.replace_song(song, path)
         self._add_recent_file(path)
-        self._remember_directory(path)
+        if not is_bundled(path):  # dialogs should not offer the bundled folder as a place to write
+            self._remember_directory(path)
         self.show_message(f"Opened {Path(path).name}: {song.note_count} notes on {len(song.tracks)} tracks")
         return True
 
     def save(self) -> bool:
-        """Save to the project file; a song opened from MIDI is saved as a new project (Save As)."""
+        """Save to the project file; a song opened from MIDI, or a bundled file (the demo), is saved as a new
+        project (Save As) so what ships with CoComposer is never overwritten."""
         path = self.doc.path
-        if path is None or path.suffix.lower() != ".ccsong":
+        if path is None or path.suffix.lower() != ".ccsong" or is_bundled(path):
             return self.save_as()
         return self._write_project(path)
 
     def save_as(self) -> bool:
-        suggested = self.doc.path.with_suffix(".ccsong") if self.doc.path else Path(self._last_directory()) / "Untitled.ccsong"
-        path, _ = QFileDialog.getSaveFileName(self, "Save song as", str(suggested), PROJECT_FILTER)
-        if not path:
+        path = self.doc.path
+        if path is None:
+            suggested = Path(self._last_directory()) / "Untitled.ccsong"
+        elif is_bundled(path):
+            suggested = Path(self._last_directory()) / path.with_suffix(".ccsong").name
+        else:
+            suggested = path.with_suffix(".ccsong")
+        chosen, _ = QFileDialog.getSaveFileName(self, "Save song as", str(suggested), PROJECT_FILTER)
+        if not chosen:
             return False
-        if Path(path).suffix.lower() != ".ccsong":
-            path += ".ccsong"
-        return self._write_project(Path(path))
+        if Path(chosen).suffix.lower() != ".ccsong":
+            chosen += ".ccsong"
+        if is_bundled(chosen):
+            QMessageBox.warning(self, "Cannot save song",
+                                f"{chosen} is a file bundled with {APP_NAME}; save your song somewhere else.")
+            return False
+        return self._write_project(Path(chosen))
 
     def _write_project(self, path: Path) -> bool:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import wave
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -310,3 +311,38 @@ def test_recent_files_menu_reopens_a_song(qtbot, window, monkeypatch, tmp_path):
     entries[0].trigger()
     assert window.doc.path == path.resolve() or window.doc.path == path
     assert len(window.doc.song.tracks) == 2
+
+
+def test_ctrl_s_on_the_bundled_demo_asks_for_a_new_file(qtbot, window, monkeypatch, tmp_path):
+    from cocomposer.paths import RESOURCES_DIR, demo_song_path
+
+    demo = demo_song_path()
+    original = demo.read_bytes()
+    assert window.open_path(demo, ask_to_save=False)
+    assert window.windowTitle().startswith("demo.ccsong —")
+    window.action_collection["tool_draw"].trigger()
+    qtbot.mouseClick(window.editor.canvas, Qt.LeftButton, Qt.NoModifier, roll_point(window, 0, 84))
+    assert window.doc.is_dirty
+    offered = []
+    chosen = tmp_path / "my ode.ccsong"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda parent, caption, suggested, *args, **kwargs: offered.append(suggested) or (str(chosen), ""))
+    qtbot.keyClick(window.editor.canvas, Qt.Key_S, Qt.ControlModifier)
+    assert len(offered) == 1 and not Path(offered[0]).resolve().is_relative_to(RESOURCES_DIR.resolve())
+    assert Path(offered[0]).name == "demo.ccsong"
+    assert demo.read_bytes() == original
+    assert chosen.exists() and any(n.pitch == 84 for n in load_song(chosen).tracks[0].notes)
+    assert window.doc.path == chosen and window.windowTitle().startswith("my ode.ccsong —")
+
+
+def test_save_as_refuses_a_bundled_path(qtbot, window, monkeypatch):
+    from cocomposer.paths import demo_song_path
+
+    demo = demo_song_path()
+    original = demo.read_bytes()
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warned.append(text))
+    save_dialog_returns(monkeypatch, demo)
+    window.action_collection["file_save_as"].trigger()
+    assert demo.read_bytes() == original
+    assert warned and "bundled" in warned[0] and window.doc.path is None
