@@ -133,6 +133,7 @@ class Player:
         self.metronome_enabled = False
         self.count_in_bars = 0
         self._synth = SoundFontSynth(soundfont, sample_rate, gain, extra_settings=driver_settings)
+        self.soundfont_path = self._synth.soundfont_path  # what it sounds through (the bundled one for None)
         self._lock = self._synth.lock
         self._sequencer = _new_sequencer(0)  # 0: advanced by the synth's sample clock, not the system timer
         self._synth_client = _register_synth(self._sequencer, self._synth.handle)

@@ -42,6 +42,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("file_import_midi", "&Import MIDI...", "import_midi", None, None, "Add the tracks of a MIDI file to this song"),
     ActionSpec("file_export_midi", "Export &MIDI...", "export_midi", "Ctrl+Shift+M", None, "Write the song as a MIDI file"),
     ActionSpec("file_export_wav", "Export &WAV...", "export_wav", "Ctrl+Shift+W", None, "Render the song to a WAV file"),
+    ActionSpec("file_choose_soundfont", "Choose Sound&Font...", "choose_soundfont", None, None,
+               "Choose the .sf2/.sf3 SoundFont that playback and WAV export use"),
     ActionSpec("file_quit", "&Quit", "close", QKeySequence.Quit, None, "Quit CoComposer"),
     # Edit
     ActionSpec("edit_undo", "&Undo", "undo", QKeySequence.Undo, SP.SP_ArrowBack, "Undo the last edit"),

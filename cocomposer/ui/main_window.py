@@ -12,11 +12,12 @@ from PySide6.QtGui import QActionGroup, QCloseEvent
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QToolBar,
                                QWidget)
 
+from cocomposer.audio.errors import AudioError
 from cocomposer.core import KeySignature, Song, Track
 from cocomposer.core.editing import pitch_name, rescaled_notes
 from cocomposer.io.errors import FileFormatError
 from cocomposer.io.song_files import load_song, save_song
-from cocomposer.paths import is_bundled
+from cocomposer.paths import default_soundfont_path, is_bundled
 from cocomposer.ui import commands, theme
 from cocomposer.ui.actions import ActionCollection
 from cocomposer.ui.document import SongDocument
@@ -36,9 +37,11 @@ PROJECT_FILTER = "CoComposer project (*.ccsong)"
 SONG_FILTER = "Songs (*.ccsong *.mid *.midi);;CoComposer project (*.ccsong);;MIDI file (*.mid *.midi)"
 MIDI_FILTER = "MIDI file (*.mid *.midi)"
 WAV_FILTER = "WAV audio (*.wav)"
+SOUNDFONT_FILTER = "SoundFont (*.sf2 *.sf3)"
 MAX_RECENT_FILES = 10
 RECENT_FILES_KEY = "files/recent"
 LAST_DIRECTORY_KEY = "files/last_directory"
+SOUNDFONT_KEY = "audio/soundfont"  # the chosen .sf2/.sf3; absent means the bundled General MIDI SoundFont
 STATUS_MESSAGE_MS = 6000
 PLAYBACK_PROBE_DELAY_MS = 250  # open the audio device just after the window shows, not before
 
@@ -60,7 +63,8 @@ class MainWindow(QMainWindow):
         self.doc = doc or SongDocument(new_song())
         self.doc.setParent(self)
         self.edit_settings = EditSettings(self)
-        self.playback = PlaybackController(self.doc, parent=self)
+        self.chosen_soundfont, soundfont_problem = self._stored_soundfont()
+        self.playback = PlaybackController(self.doc, {"soundfont": self.chosen_soundfont}, parent=self)
         self.note_editing = NoteEditing(self.doc, self.edit_settings, lambda: self.playback.playhead, self)
         self.jobs = JobRunner(self)
         self.recorder = MidiRecorder(self.doc, self.playback, self.edit_settings, self)
@@ -83,6 +87,8 @@ class MainWindow(QMainWindow):
         self._connect_document()
         self._restore_layout()
         self.update_title()
+        if soundfont_problem:
+            self.show_message(soundfont_problem)
         # A timer object, not QTimer.singleShot(callable): PySide6 6.12 crashes when such a functor fires
         # from processEvents().
         self._probe_timer = QTimer(self)
@@ -97,7 +103,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         actions.fill_menu(file_menu, [None, "file_save", "file_save_as", None, "file_import_midi", "file_export_midi",
-                                      "file_export_wav", None, "file_quit"])
+                                      "file_export_wav", None, "file_choose_soundfont", None, "file_quit"])
         actions.add_menu(bar, "&Edit", ["edit_undo", "edit_redo", None, "edit_cut", "edit_copy", "edit_paste",
                                         "edit_duplicate", "edit_delete", None, "edit_select_all", "edit_select_none", None,
                                         "edit_quantize", "edit_quantize_starts", None, "edit_transpose_up",
@@ -156,9 +162,11 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         self.cursor_label = QLabel()
         self.selection_label = QLabel()
-        for label in (self.cursor_label, self.selection_label):
+        self.soundfont_label = QLabel()
+        for label in (self.cursor_label, self.selection_label, self.soundfont_label):
             label.setMinimumWidth(150)
             status.addPermanentWidget(label)
+        self._show_soundfont()
         self.editor.canvas.hovered.connect(self._show_cursor)
         self._show_selection()
 
@@ -221,6 +229,16 @@ class MainWindow(QMainWindow):
         self.statusBar().setToolTip(reason)
         for name in ("transport_play", "transport_stop"):
             self.action_collection[name].setToolTip(reason)
+
+    @property
+    def soundfont_path(self) -> Path:
+        """The SoundFont that playback and WAV export use."""
+        return Path(self.chosen_soundfont) if self.chosen_soundfont else default_soundfont_path()
+
+    def _show_soundfont(self) -> None:
+        path = self.soundfont_path
+        self.soundfont_label.setText(f"SoundFont: {path.name}")
+        self.soundfont_label.setToolTip(f"Playback and WAV export use {path} (File > Choose SoundFont...)")
 
     def _show_transport_state(self) -> None:
         playing = self.playback.is_playing
@@ -358,11 +376,43 @@ class MainWindow(QMainWindow):
             return
         from cocomposer.audio.render import render_to_wav
 
-        song = self.doc.song.copy()
+        song, soundfont = self.doc.song.copy(), self.chosen_soundfont
         self.jobs.start("Export WAV", f"Rendering {Path(path).name}",
-                        lambda progress: render_to_wav(song, path, progress=progress),
+                        lambda progress: render_to_wav(song, path, soundfont, progress=progress),
                         on_success=lambda result: self.show_message(f"Exported {Path(path).name}"),
                         on_cancel=lambda: self.show_message("WAV export cancelled"))
+
+    def _stored_soundfont(self) -> tuple[str | None, str]:
+        """The SoundFont chosen earlier (None: the bundled one), and why it was set aside if it no longer loads."""
+        stored = self.settings.value(SOUNDFONT_KEY)
+        if not stored:
+            return None, ""
+        try:
+            from cocomposer.audio.synth import validate_soundfont
+
+            return str(validate_soundfont(stored)), ""
+        except AudioError as error:
+            return None, f"Using the bundled SoundFont: {error}"
+
+    def choose_soundfont(self) -> None:
+        """Pick the SoundFont for playback and export; one FluidSynth cannot load is refused, keeping the old one."""
+        start = str(Path(self.chosen_soundfont).parent) if self.chosen_soundfont else self._last_directory()
+        path, _ = QFileDialog.getOpenFileName(self, "Choose SoundFont", start, SOUNDFONT_FILTER)
+        if not path:
+            return
+        try:
+            from cocomposer.audio.synth import SoundFontSynth
+
+            SoundFontSynth(path).close()  # loads it as playback will, so a corrupt file is caught here
+        except AudioError as error:
+            QMessageBox.warning(self, "Cannot use this SoundFont",
+                                f"{error}\n\nStill using {self.soundfont_path.name}.")
+            return
+        self.chosen_soundfont = path
+        self.settings.setValue(SOUNDFONT_KEY, path)
+        self.playback.set_soundfont(path)
+        self._show_soundfont()
+        self.show_message(f"SoundFont: {Path(path).name}")
 
     def _export_path(self, title: str, suffix: str, file_filter: str) -> str:
         stem = self.doc.path.stem if self.doc.path else "Untitled"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from cocomposer.audio.errors import AudioError
+from cocomposer.audio.errors import AudioError, SoundFontError
 from cocomposer.core import Song, Track
 from cocomposer.core.song import DRUM_CHANNEL
 from cocomposer.ui.document import SongDocument
@@ -25,7 +25,7 @@ class PlaybackController(QObject):
     playhead_moved = Signal(int)  # ticks
     state_changed = Signal()  # playing / paused / stopped, loop or metronome toggled
     loop_changed = Signal()  # loop region moved or cleared
-    unavailable = Signal(str)  # why playback cannot work; emitted once
+    unavailable = Signal(str)  # why playback cannot work; emitted once (again only after a new SoundFont fails)
 
     def __init__(self, doc: SongDocument, player_options: dict | None = None, parent: QObject | None = None) -> None:
         """`player_options` go to audio.playback.Player (drivers, soundfont...), e.g. FluidSynth's file driver in tests."""
@@ -40,6 +40,7 @@ class PlaybackController(QObject):
         self.count_in = False
         self.is_playing = False
         self.unavailable_reason: str | None = None
+        self._soundfont_failed = False  # the reason is the SoundFont, which another one can cure
         self.audition_song: Song | None = None  # played instead of the document while an AI suggestion is shown
         self._player = None
         self._timer = QTimer(self)
@@ -64,12 +65,28 @@ class PlaybackController(QObject):
             self._player = Player(self.doc.song, **self.player_options)
         except AudioError as error:
             self.unavailable_reason = f"Playback unavailable: {error}"
+            self._soundfont_failed = isinstance(error, SoundFontError)
             self.unavailable.emit(self.unavailable_reason)
         return self._player
 
     @property
     def available(self) -> bool:
         return self._ensure_player() is not None
+
+    def set_soundfont(self, path: str | None) -> None:
+        """Play through another SoundFont (None: the bundled one). An open player is rebuilt on it and
+        carries on where it was; a player that failed for want of a usable SoundFont is tried again."""
+        self.player_options["soundfont"] = path
+        if self._player is not None:
+            resume = self.is_playing
+            self.pause()
+            self._player.close()
+            self._player = None
+            if resume:
+                self.play()
+        elif self._soundfont_failed:
+            self.unavailable_reason = None
+            self._ensure_player()
 
     # --- transport -------------------------------------------------------------------------
     def toggle_play(self) -> None:
