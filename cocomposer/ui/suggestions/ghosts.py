@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QWidget
 from cocomposer.ai.grid import frame_ticks
 from cocomposer.core.editing import pitch_name
 from cocomposer.ui.pianoroll.viewport import RollViewport
-from cocomposer.ui.suggestions.proposal import GhostNote
+from cocomposer.ui.suggestions.proposal import GhostNote, Proposal
 from cocomposer.ui.suggestions.session import TASK_NOUNS, VOICE_LABELS, SuggestionSession
 
 GHOST_FILL_ALPHA = 85
@@ -22,6 +22,7 @@ GHOST_OUTLINE_WIDTH = 1.6
 REGION_SHADE = QColor(140, 170, 255, 18)
 REGION_EDGE = QColor(150, 180, 255, 150)
 LABEL_COLOR = QColor(200, 212, 240, 220)
+REVEAL_MARGIN_ROWS = 2  # rows kept free above and below ghost notes scrolled into view
 HEAT_ALPHA = 150
 LOW_CONFIDENCE, MID_CONFIDENCE, HIGH_CONFIDENCE = QColor("#ff4f4f"), QColor("#ffcc40"), QColor("#42d67a")
 
@@ -45,7 +46,7 @@ class GhostOverlay(QWidget):
         super().__init__(canvas)
         self.canvas, self.viewport, self.session = canvas, viewport, session
         self.show_confidence = False
-        self._revealed = None  # the suggestion last scrolled into view
+        self._revealed = None  # the answer (its first variant) last scrolled into view
         self._hovered: GhostNote | None = None
         self.setAttribute(Qt.WA_TransparentForMouseEvents)
         self.setAttribute(Qt.WA_NoSystemBackground)
@@ -64,16 +65,41 @@ class GhostOverlay(QWidget):
         self._hover(None)
         self.setVisible(proposal is not None)
         self.raise_()
-        if proposal is not None and proposal.suggestion is not self._revealed:
-            self._revealed = proposal.suggestion
-            self._reveal(proposal.suggestion.start_tick, proposal.suggestion.end_tick)
+        # The first variant stands for the answer: later variants join the same answer and must not scroll
+        # the view again once the person has looked around.
+        if proposal is not None and proposal.suggestion.variants[0] is not self._revealed:
+            self._revealed = proposal.suggestion.variants[0]
+            self._reveal(proposal)
         self.update()
 
-    def _reveal(self, start_tick: int, end_tick: int) -> None:
-        """Scroll a new answer into view when none of it is on screen (a continuation past the right edge)."""
-        left, right = self.viewport.visible_ticks()
-        if end_tick <= left or start_tick >= right:
-            self.viewport.set_left_tick(max(start_tick - (right - left) * 0.1, 0.0))
+    def _reveal(self, proposal: Proposal) -> None:
+        """Scroll a new answer into view: its bars when none of them is on screen (a continuation past the
+        right edge), its pitches when a ghost note is above or below the roll (a bass under a melody)."""
+        suggestion, vp = proposal.suggestion, self.viewport
+        left, right = vp.visible_ticks()
+        if suggestion.end_tick <= left or suggestion.start_tick >= right:
+            vp.set_left_tick(max(suggestion.start_tick - (right - left) * 0.1, 0.0))
+        ghosts = [g.note.pitch for g in proposal.ghost_notes()]
+        if not ghosts or self._rows_fit(min(ghosts), max(ghosts), vp.top_y):
+            return
+        heard = ghosts + [n.pitch for t in self.session.doc.song.tracks if not t.is_drum for n in t.notes
+                          if n.start < suggestion.end_tick and n.end > suggestion.start_tick]
+        low, high = min(heard), max(heard)  # the ghosts with what they sound against, when that fits
+        if not self._rows_fit(low, high):
+            low, high = min(ghosts), max(ghosts)
+        rows = high - low + 1 + 2 * REVEAL_MARGIN_ROWS
+        if rows * vp.row_height > vp.height:
+            vp.zoom_pitch(vp.height / (rows * vp.row_height))  # fit, down to the roll's smallest rows
+        vp.center_on_pitch((low + high) / 2)
+
+    def _rows_fit(self, low: int, high: int, top_y: float | None = None) -> bool:
+        """Whether pitches low..high, with a margin, fit the roll's height (scrolled to `top_y`, if given)."""
+        vp = self.viewport
+        margin = REVEAL_MARGIN_ROWS * vp.row_height
+        top, bottom = (127 - high) * vp.row_height - margin, (128 - low) * vp.row_height + margin
+        if top_y is None:
+            return bottom - top <= vp.height
+        return top >= top_y and bottom <= top_y + vp.height
 
     # --- clicks and size ------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
