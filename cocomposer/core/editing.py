@@ -35,6 +35,13 @@ def quantize_note(note: Note, grid_ticks: int, starts: bool = True, lengths: boo
     return note.moved(start=start, duration=duration)
 
 
+def start_moved(note: Note, ticks: int, min_ticks: int = 1) -> Note:
+    """`note` with its start `ticks` later (earlier when negative) and its end kept: its left edge dragged.
+    The start stays at or after tick 0 and at least `min_ticks` before the end."""
+    start = max(min(note.start + ticks, note.end - min_ticks), 0)
+    return note.moved(start=start, duration=note.end - start)
+
+
 def can_shift(notes: Iterable[Note], ticks: int = 0, semitones: int = 0) -> bool:
     """True when every note stays inside the MIDI range and after tick 0 when shifted."""
     return all(n.start + ticks >= 0 and 0 <= n.pitch + semitones <= 127 for n in notes)

@@ -13,7 +13,7 @@ from PySide6.QtGui import QUndoCommand
 
 from cocomposer.core import KeySignature, Note, TempoChange, TimeSignature, Track
 from cocomposer.core.song import DRUM_CHANNEL
-from cocomposer.core.editing import can_shift, quantize_note, shifted, span
+from cocomposer.core.editing import can_shift, quantize_note, shifted, span, start_moved
 from cocomposer.ui.document import SongDocument
 
 _MERGE_TRACK_FIELD = 0x7101  # QUndoCommand.id() for slider-style track edits that merge while dragging
@@ -167,6 +167,15 @@ def move_notes(doc: SongDocument, track: Track, notes: Sequence[Note], ticks: in
 def resize_notes(doc: SongDocument, track: Track, notes: Sequence[Note], delta_ticks: int, min_ticks: int) -> EditNotesCommand | None:
     """Lengthen or shorten every note by `delta_ticks`, never below `min_ticks`."""
     resized = [n.moved(duration=max(n.duration + delta_ticks, min_ticks)) for n in notes]
+    if resized == list(notes):
+        return None
+    return edit_notes(doc, "Resize notes", track, notes, resized)
+
+
+def resize_note_starts(doc: SongDocument, track: Track, notes: Sequence[Note], delta_ticks: int,
+                       min_ticks: int) -> EditNotesCommand | None:
+    """Move every note's start by `delta_ticks` keeping its end (left edges dragged), never below `min_ticks` long."""
+    resized = [start_moved(n, delta_ticks, min_ticks) for n in notes]
     if resized == list(notes):
         return None
     return edit_notes(doc, "Resize notes", track, notes, resized)

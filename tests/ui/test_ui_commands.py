@@ -72,3 +72,14 @@ def test_timing_command_keeps_later_tempo_changes(qtbot):
     assert [c.bpm for c in song.tempos] == [90.0, 60.0]
     doc.undo_stack.undo()
     assert [c.bpm for c in song.tempos] == [120.0, 60.0]
+
+
+def test_resizing_starts_keeps_ends_and_minimum_length(qtbot):
+    doc = SongDocument(build_song())
+    melody = doc.song.tracks[0]
+    first, second = melody.notes[:2]  # (60, 0, 480) and (62, 480, 480)
+    assert commands.resize_note_starts(doc, melody, [first], -120, 1) is None  # already at tick 0
+    doc.push(commands.resize_note_starts(doc, melody, [first, second], 600, 10))
+    assert Note(60, 470, 10, 90) in melody.notes and Note(62, 950, 10, 90) in melody.notes
+    doc.undo_stack.undo()
+    assert first in melody.notes and second in melody.notes and len(melody.notes) == 4

@@ -89,6 +89,48 @@ def test_drag_right_edge_resizes(qtbot, window):
     assert note in track.notes
 
 
+def move_with(widget, point: QPoint, modifiers) -> None:
+    """A mouse move with the left button held and `modifiers` down (QTest.mouseMove sends no modifiers)."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.sendEvent(widget, QMouseEvent(QMouseEvent.MouseMove, QPointF(point), QPointF(widget.mapToGlobal(point)),
+                                               Qt.NoButton, Qt.LeftButton, modifiers))
+
+
+def test_drag_left_edge_moves_the_start_and_keeps_the_end_as_one_step(qtbot, window):
+    canvas, track, stack = window.editor.canvas, melody(window), window.doc.undo_stack
+    note = track.notes[1]  # D4, beat 2
+    edge = roll_point(window, note.start, note.pitch, x_offset=2)
+    drag(qtbot, canvas, edge, roll_point(window, note.start - 250, note.pitch, x_offset=2))
+    assert Note(62, 240, 720, 90) in track.notes and note not in track.notes  # snapped to the 1/16 grid
+    assert stack.count() == 1
+    stack.undo()
+    assert note in track.notes
+    drag(qtbot, canvas, edge, roll_point(window, note.end + 480, note.pitch, x_offset=2))
+    assert Note(62, 840, 120, 90) in track.notes  # never shorter than one grid step; the end stays
+
+
+def test_alt_bypasses_snap_when_dragging_the_left_edge(qtbot, window):
+    canvas, track = window.editor.canvas, melody(window)
+    note = track.notes[2]  # E4 at 960
+    edge = roll_point(window, note.start, note.pitch, x_offset=2)
+    target = roll_point(window, note.start + 170, note.pitch, x_offset=2)
+    qtbot.mousePress(canvas, Qt.LeftButton, Qt.AltModifier, edge)
+    move_with(canvas, target, Qt.AltModifier)
+    qtbot.mouseRelease(canvas, Qt.LeftButton, Qt.AltModifier, target)
+    resized = next(n for n in track.notes if n.pitch == 64)
+    assert resized.end == note.end and resized.start % 120 != 0 and 1100 <= resized.start <= 1160
+
+
+def test_note_edges_show_the_resize_cursor(qtbot, window):
+    canvas, note = window.editor.canvas, melody(window).notes[1]
+    for x_offset, shape in ((2, Qt.SizeHorCursor), (20, Qt.ArrowCursor), (46, Qt.SizeHorCursor)):
+        QTest.mouseMove(canvas, roll_point(window, note.start, note.pitch, x_offset))
+        assert canvas.cursor().shape() == shape, x_offset
+
+
 def test_erase_tool_deletes_what_it_crosses(qtbot, window):
     window.action_collection["tool_erase"].trigger()
     canvas, track = window.editor.canvas, melody(window)

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import QWidget
 
 from cocomposer.core import Note, Track
-from cocomposer.core.editing import pitch_name, snap_tick, snap_tick_down
+from cocomposer.core.editing import pitch_name, snap_tick, snap_tick_down, start_moved
 from cocomposer.ui import commands, theme
 from cocomposer.ui.document import SongDocument
 from cocomposer.ui.pianoroll.note_index import NoteIndexCache, TrackNoteIndex
@@ -37,9 +37,10 @@ class Gesture(enum.Enum):
     NONE = 0
     DRAW = 1
     MOVE = 2
-    RESIZE = 3
-    RUBBER_BAND = 4
-    ERASE = 5
+    RESIZE_END = 3  # the right edge dragged: the end moves
+    RESIZE_START = 4  # the left edge dragged: the start moves, the end stays
+    RUBBER_BAND = 5
+    ERASE = 6
 
 
 def wheel_navigation(viewport: RollViewport, event: QWheelEvent, anchor_x: float) -> None:
@@ -200,7 +201,8 @@ class NoteCanvas(QWidget):
         index, visible, rects = self._visible_note_rects(track)
         if not len(visible):
             return
-        hidden = set(self._dragged) if self._gesture in (Gesture.MOVE, Gesture.RESIZE) else self._erased
+        dragging = self._gesture in (Gesture.MOVE, Gesture.RESIZE_END, Gesture.RESIZE_START)
+        hidden = set(self._dragged) if dragging else self._erased
         base = QColor(track.color)
         shades = np.minimum(index.velocities[visible] * VELOCITY_SHADES // 128, VELOCITY_SHADES - 1)
         notes = index.notes
@@ -271,8 +273,10 @@ class NoteCanvas(QWidget):
             return [self._drawn]
         if self._gesture == Gesture.MOVE:
             return [n.moved(start=n.start + self._drag_ticks, pitch=n.pitch + self._drag_semitones) for n in self._dragged]
-        if self._gesture == Gesture.RESIZE:
+        if self._gesture == Gesture.RESIZE_END:
             return [n.moved(duration=self._resized_duration(n)) for n in self._dragged]
+        if self._gesture == Gesture.RESIZE_START:
+            return [start_moved(n, self._drag_ticks, MIN_NOTE_TICKS) for n in self._dragged]
         return []
 
     # --- mouse editing ------------------------------------------------------------------------
@@ -282,9 +286,18 @@ class NoteCanvas(QWidget):
             return None
         return self.notes.index_for(track).note_at(self.viewport.x_to_tick(pos.x()), self.viewport.y_to_pitch(pos.y()))
 
-    def _on_right_edge(self, note: Note, pos: QPointF) -> bool:
+    def _edge_gesture(self, note: Note, pos: QPointF) -> Gesture | None:
+        """RESIZE_START or RESIZE_END when `pos` is on that edge of `note`. Narrow notes keep most of their width
+        for moving: an edge is at most a quarter of the note, and notes too small to hold both only move."""
         rect = self._note_rect(note)
-        return rect.width() > 2 * EDGE_GRAB_PIXELS and pos.x() >= rect.right() - EDGE_GRAB_PIXELS
+        if rect.width() <= 2 * EDGE_GRAB_PIXELS:
+            return None
+        grab = min(EDGE_GRAB_PIXELS, rect.width() / 4)
+        if pos.x() >= rect.right() - grab:
+            return Gesture.RESIZE_END
+        if pos.x() <= rect.left() + grab:
+            return Gesture.RESIZE_START
+        return None
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.LeftButton or self.doc.current_track is None:
@@ -324,7 +337,7 @@ class NoteCanvas(QWidget):
         self._anchor = note
         self._dragged = list(self.doc.selection)
         self._drag_ticks = self._drag_semitones = 0
-        self._gesture = Gesture.RESIZE if self._on_right_edge(note, pos) else Gesture.MOVE
+        self._gesture = self._edge_gesture(note, pos) or Gesture.MOVE
         self.playback.audition(note.pitch, note.velocity)
 
     def _begin_draw(self, modifiers) -> None:
@@ -353,8 +366,8 @@ class NoteCanvas(QWidget):
         gesture = self._gesture
         if gesture == Gesture.NONE:
             note = self._note_under(pos)
-            resizable = note is not None and self.settings.tool != Tool.ERASE and self._on_right_edge(note, pos)
-            self.setCursor(Qt.SizeHorCursor if resizable else Qt.ArrowCursor)
+            edge = self._edge_gesture(note, pos) if note is not None and self.settings.tool != Tool.ERASE else None
+            self.setCursor(Qt.SizeHorCursor if edge is not None else Qt.ArrowCursor)
             return
         if gesture == Gesture.DRAW:
             grid = self._grid(tick, modifiers)
@@ -362,11 +375,13 @@ class NoteCanvas(QWidget):
             self._drawn = self._drawn.moved(duration=max(end - self._drawn.start, grid or 1, 1))
         elif gesture == Gesture.MOVE:
             self._drag_to(tick, pitch, modifiers)
-        elif gesture == Gesture.RESIZE:
+        elif gesture == Gesture.RESIZE_END:
             anchor = self._anchor
             grid = self._grid(tick, modifiers)
             new_end = snap_tick(anchor.end + tick - self._press_tick, grid)
             self._drag_ticks = max(new_end, anchor.start + (grid or 1)) - anchor.end
+        elif gesture == Gesture.RESIZE_START:
+            self._drag_start_to(tick, modifiers)
         elif gesture == Gesture.RUBBER_BAND:
             self._band_rect = QRectF(self._press_pos, pos).normalized()
             self._select_in_band()
@@ -388,6 +403,15 @@ class NoteCanvas(QWidget):
         if semitones != self._drag_semitones:
             self.playback.audition(anchor.pitch + semitones, anchor.velocity)
         self._drag_ticks, self._drag_semitones = ticks, semitones
+
+    def _drag_start_to(self, tick: float, modifiers) -> None:
+        """Left-edge preview: the grabbed note's start snaps to the grid, at least one step (or tick) before its
+        end; no dragged note starts before tick 0."""
+        anchor = self._anchor
+        wanted = anchor.start + tick - self._press_tick
+        grid = self._grid(wanted, modifiers)
+        new_start = min(snap_tick(wanted, grid), anchor.end - (grid or MIN_NOTE_TICKS))
+        self._drag_ticks = max(new_start - anchor.start, -min(n.start for n in self._dragged))
 
     def _resized_duration(self, note: Note) -> int:
         return max(note.duration + self._drag_ticks, MIN_NOTE_TICKS)
@@ -414,9 +438,12 @@ class NoteCanvas(QWidget):
             command = commands.add_notes(doc, track, [self._drawn])
         elif gesture == Gesture.MOVE:
             command = commands.move_notes(doc, track, self._dragged, self._drag_ticks, self._drag_semitones)
-        elif gesture == Gesture.RESIZE and self._drag_ticks:
+        elif gesture == Gesture.RESIZE_END and self._drag_ticks:
             command = commands.resize_notes(doc, track, self._dragged, self._drag_ticks, MIN_NOTE_TICKS)
             self.new_note_ticks = self._resized_duration(self._anchor)
+        elif gesture == Gesture.RESIZE_START and self._drag_ticks:
+            command = commands.resize_note_starts(doc, track, self._dragged, self._drag_ticks, MIN_NOTE_TICKS)
+            self.new_note_ticks = start_moved(self._anchor, self._drag_ticks, MIN_NOTE_TICKS).duration
         elif gesture == Gesture.ERASE and self._erased:
             command = commands.delete_notes(doc, track, list(self._erased))
         self._drawn, self._anchor, self._dragged, self._erased = None, None, [], set()
