@@ -1,4 +1,5 @@
-"""Shared by the suggestion tests: a window on an empty melody track, the shipped model, mouse drawing."""
+"""Shared by the suggestion tests: a window on an empty melody track or a four-part chorale, the shipped model,
+mouse drawing."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from cocomposer.ai.model_session import default_model_path
-from cocomposer.core import KeySignature, Song, Track
+from cocomposer.core import KeySignature, Note, Song, Track, VoiceRole
 from cocomposer.io.song_files import save_song
 from cocomposer.ui.document import SongDocument
 from cocomposer.ui.main_window import MainWindow
@@ -36,6 +37,17 @@ def open_window(qtbot, tmp_path, monkeypatch, song: Song) -> MainWindow:
 
 def empty_melody_song() -> Song:
     return Song(tracks=[Track("Melody", program=73, color="#e0566b")], keys=[KeySignature(0)])
+
+
+def four_part_song() -> Song:
+    """Two bars of a C major chorale in four voice tracks, quarter notes."""
+    parts = {VoiceRole.SOPRANO: [72, 71, 69, 71, 72, 74, 76, 72], VoiceRole.ALTO: [67, 67, 65, 67, 67, 65, 67, 67],
+             VoiceRole.TENOR: [64, 62, 60, 62, 64, 62, 60, 64], VoiceRole.BASS: [48, 55, 53, 55, 48, 47, 48, 48]}
+    colors = ("#e0566b", "#5fb878", "#4a9fe8", "#b46ad9")
+    tracks = [Track(role.value.capitalize(), program=52, channel=i, voice=role, color=color,
+                    notes=[Note(p, k * 480, 480, 90) for k, p in enumerate(pitches)])
+              for i, ((role, pitches), color) in enumerate(zip(parts.items(), colors))]
+    return Song(tracks=tracks, keys=[KeySignature(0)])
 
 
 def draw_melody(qtbot, window: MainWindow, notes=MELODY, length: int = 480) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import wave
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog
 
 from cocomposer.core import VoiceRole
 from cocomposer.io.song_files import load_song
-from suggest_helpers import (MELODY, REQUEST_TIMEOUT_MS, ask, draw_melody, empty_melody_song, ghost_center,
-                             open_window, requires_model, song_bytes)
+from suggest_helpers import (MELODY, REQUEST_TIMEOUT_MS, ask, draw_melody, empty_melody_song, four_part_song,
+                             ghost_center, open_window, requires_model, song_bytes)
 
 pytestmark = requires_model
 
@@ -101,6 +101,29 @@ def test_clicking_a_ghost_note_accepts_only_that_note(qtbot, window, tmp_path):
     assert len(session.ghost_notes()) == len(ghosts) - 1  # the rest stay proposed
     window.action_collection["edit_undo"].trigger()
     assert len(window.doc.song.tracks) == 1 and len(session.ghost_notes()) == len(ghosts)
+
+
+def test_clicking_a_ghost_in_a_rewrite_takes_the_place_of_the_note_under_it(qtbot, tmp_path, monkeypatch):
+    window = open_window(qtbot, tmp_path, monkeypatch, four_part_song())
+    session, overlay = window.suggestions.session, window.suggestions.ghosts
+    alto = window.doc.song.tracks[1]
+    before = list(alto.notes)
+    window.playback.set_loop_region(0, 1920)
+    ask(qtbot, window, "ai_infill")
+    ghost = next(g for g in session.ghost_notes() if g.voice == 1 and overlay.note_rect(g).width() > 6
+                 and overlay.ghost_at(QPointF(ghost_center(window, g))) == g)
+    undo_index = window.doc.undo_stack.index()
+    qtbot.mouseClick(window.editor.canvas, Qt.LeftButton, Qt.NoModifier, ghost_center(window, ghost))
+    assert [n for n in alto.notes if n.start < ghost.note.end and ghost.note.start < n.end] == [ghost.note]
+    assert window.doc.undo_stack.index() == undo_index + 1  # the note and what it replaces: one step
+
+    qtbot.mouseClick(window.suggestions.panel.voice_buttons[1], Qt.LeftButton)  # then the rest of the alto
+    written = session.proposal.suggestion.variants[0].notes[1]
+    assert sorted(alto.notes, key=by_start) == sorted([n for n in before if n.start >= 1920] + written, key=by_start)
+    window.action_collection["edit_undo"].trigger()
+    window.action_collection["edit_undo"].trigger()
+    assert sorted(alto.notes, key=by_start) == sorted(before, key=by_start)
+    window.doc.undo_stack.setClean()
 
 
 def test_accept_one_track_from_the_panel(qtbot, window):

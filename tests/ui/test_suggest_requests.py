@@ -7,22 +7,12 @@ import pytest
 from PySide6.QtCore import QPoint, Qt, QThreadPool, QTimer
 
 from cocomposer.ai import model_session
-from cocomposer.core import KeySignature, Note, Song, Track, VoiceRole
+from cocomposer.core import Note, Track, VoiceRole
 from cocomposer.io.song_files import load_song, save_song
-from suggest_helpers import REQUEST_TIMEOUT_MS, ask, draw_melody, empty_melody_song, open_window, requires_model
+from suggest_helpers import (REQUEST_TIMEOUT_MS, ask, draw_melody, empty_melody_song, four_part_song, open_window,
+                             requires_model)
 
 AI_ACTIONS = ("ai_harmonize", "ai_continue", "ai_infill")
-
-
-def four_part_song() -> Song:
-    """Two bars of a C major chorale in four voice tracks, quarter notes."""
-    parts = {VoiceRole.SOPRANO: [72, 71, 69, 71, 72, 74, 76, 72], VoiceRole.ALTO: [67, 67, 65, 67, 67, 65, 67, 67],
-             VoiceRole.TENOR: [64, 62, 60, 62, 64, 62, 60, 64], VoiceRole.BASS: [48, 55, 53, 55, 48, 47, 48, 48]}
-    colors = ("#e0566b", "#5fb878", "#4a9fe8", "#b46ad9")
-    tracks = [Track(role.value.capitalize(), program=52, channel=i, voice=role, color=color,
-                    notes=[Note(p, k * 480, 480, 90) for k, p in enumerate(pitches)])
-              for i, ((role, pitches), color) in enumerate(zip(parts.items(), colors))]
-    return Song(tracks=tracks, keys=[KeySignature(0)])
 
 
 def save_and_read(window, path) -> bytes:

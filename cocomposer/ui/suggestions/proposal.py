@@ -91,15 +91,26 @@ class Proposal:
         return replace(self, accepted_notes=self.accepted_notes | {(voice, note)})
 
     # --- what accepting changes ------------------------------------------------------------------
+    def replaced_left(self, voice: int) -> list[Note]:
+        """The voice's notes to be replaced that are still in the song: notes taken one by one push out the
+        replaced notes they overlap."""
+        taken = [n for v, n in self.accepted_notes if v == voice]
+        return [r for r in self.suggestion.replaced.get(voice, ()) if not any(overlap(r, n) for n in taken)]
+
     def voice_edits(self, voices: Iterable[int]) -> list[NoteEdit]:
-        """Accepting whole voices of the shown variant: the region's unlocked notes (and notes taken one by
-        one before) make way for the variant's notes."""
+        """Accepting whole voices of the shown variant: the region's unlocked notes still there (and notes
+        taken one by one before) make way for the variant's notes."""
         edits = []
         for voice in voices:
             singles = tuple(n for v, n in self.accepted_notes if v == voice)
-            edits.append(NoteEdit(self.targets[voice], tuple(self.suggestion.replaced.get(voice, ())) + singles,
+            edits.append(NoteEdit(self.targets[voice], tuple(self.replaced_left(voice)) + singles,
                                   tuple(self.variant.notes.get(voice, ()))))
         return edits
+
+    def note_edit(self, voice: int, note: Note) -> NoteEdit:
+        """Taking one proposed note: the voice's notes to be replaced that sound at the same time make way."""
+        removed = tuple(r for r in self.replaced_left(voice) if overlap(r, note))
+        return NoteEdit(self.targets[voice], removed, (note,))
 
     def missing_tracks(self, song: Song, voices: Iterable[int]) -> list[Track]:
         """Target tracks of `voices` that the song does not have yet (new harmony parts), in voice order."""
@@ -116,6 +127,10 @@ class Proposal:
             copy = result.tracks[index]
             copy.notes = without(copy.notes, edit.removed) + list(edit.added)
         return result
+
+
+def overlap(a: Note, b: Note) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def without(notes: list[Note], removed: Iterable[Note]) -> list[Note]:

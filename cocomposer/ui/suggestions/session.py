@@ -440,11 +440,11 @@ class SuggestionSession(QObject):
                           proposal.with_voices_accepted([voice]))
 
     def accept_note(self, ghost: GhostNote) -> None:
-        """Take one proposed note; it joins the song and the rest stay proposed."""
+        """Take one proposed note in place of the song notes it overlaps in its voice; the rest stay proposed."""
         proposal = self.proposal
         if proposal is None:
             return
-        self._push_accept("Accept AI note", proposal, [ghost.voice], [NoteEdit(ghost.track, (), (ghost.note,))],
+        self._push_accept("Accept AI note", proposal, [ghost.voice], [proposal.note_edit(ghost.voice, ghost.note)],
                           proposal.with_note_accepted(ghost.voice, ghost.note))
 
     def _push_accept(self, text: str, before: Proposal, voices: list[int], edits: list[NoteEdit],
