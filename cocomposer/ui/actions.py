@@ -82,7 +82,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("track_down", "Move Track &Down", "move_track_down", None, None, "Move the current track down",
                short_text="▼"),
     # Transport
-    ActionSpec("transport_play", "&Play/Pause", "toggle_play", "Space", "play", "Play or pause (Space)"),
+    ActionSpec("transport_play", "&Play/Pause", "toggle_play", "Space", "play", "Play or pause"),
     ActionSpec("transport_stop", "&Stop", "stop", "Shift+Space", "stop",
                "Stop: back to where play began, or to the start"),
     ActionSpec("transport_loop", "&Loop", "set_loop", "L", "loop", "Loop the region dragged on the ruler", True),
@@ -100,6 +100,7 @@ class ActionCollection:
 
     def __init__(self, owner: QWidget, specs: Iterable[ActionSpec] = ACTIONS) -> None:
         self._actions: dict[str, QAction] = {}
+        self._tool_tips: dict[str, str] = {}
         style = owner.style()
         for spec in specs:
             action = QAction(spec.text, owner)
@@ -112,7 +113,9 @@ class ActionCollection:
                 keys = spec.shortcut if isinstance(spec.shortcut, tuple) else (spec.shortcut,)
                 action.setShortcuts([QKeySequence(k) for k in keys])
             shortcut_text = action.shortcut().toString(QKeySequence.NativeText)
-            action.setToolTip(f"{spec.tip} ({shortcut_text})" if shortcut_text and spec.tip else spec.tip or spec.text)
+            tool_tip = f"{spec.tip} ({shortcut_text})" if shortcut_text and spec.tip else spec.tip or spec.text
+            self._tool_tips[spec.name] = tool_tip
+            action.setToolTip(tool_tip)
             action.setStatusTip(spec.tip)
             action.setCheckable(spec.checkable)
             if spec.short_text:
@@ -126,6 +129,10 @@ class ActionCollection:
 
     def __getitem__(self, name: str) -> QAction:
         return self._actions[name]
+
+    def restore_tool_tip(self, name: str) -> None:
+        """Give back the tooltip the spec made, after the window used it to say why the action was unavailable."""
+        self._actions[name].setToolTip(self._tool_tips[name])
 
     def fill_menu(self, menu: QMenu, names: Iterable[str | None]) -> QMenu:
         """Add the named actions to `menu`; None adds a separator."""

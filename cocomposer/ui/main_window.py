@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
         actions["edit_undo"].setEnabled(stack.canUndo())
         actions["edit_redo"].setEnabled(stack.canRedo())
         self.playback.unavailable.connect(self._playback_unavailable)
+        self.playback.ready.connect(self._playback_ready)
         self.playback.state_changed.connect(self._show_transport_state)
         self.edit_settings.changed.connect(self._show_edit_settings)
 
@@ -224,11 +225,21 @@ class MainWindow(QMainWindow):
         self.selection_label.setText(f"{len(self.doc.selection)} selected / {count} notes")
 
     def _playback_unavailable(self, reason: str) -> None:
-        """Once: a short reason in the status bar, the full one (each driver's error) in tooltips."""
+        """Once: a short reason in the status bar, the full one (each driver's error) in tooltips. Without a
+        player Play is disabled, as Record is without a MIDI input, so pressing it is never silently ignored."""
         self.statusBar().showMessage(reason.split(" (", 1)[0])
         self.statusBar().setToolTip(reason)
         for name in ("transport_play", "transport_stop"):
             self.action_collection[name].setToolTip(reason)
+        if self.playback.unavailable_reason is not None:
+            self.action_collection["transport_play"].setEnabled(False)
+
+    def _playback_ready(self) -> None:
+        """A player opened (another SoundFont cured the problem): Play works again and says nothing of the past."""
+        self.statusBar().setToolTip("")
+        for name in ("transport_play", "transport_stop"):
+            self.action_collection.restore_tool_tip(name)
+        self.action_collection["transport_play"].setEnabled(True)
 
     @property
     def soundfont_path(self) -> Path:

@@ -26,6 +26,7 @@ class PlaybackController(QObject):
     state_changed = Signal()  # playing / paused / stopped, loop or metronome toggled
     loop_changed = Signal()  # loop region moved or cleared
     unavailable = Signal(str)  # why playback cannot work; emitted once (again only after a new SoundFont fails)
+    ready = Signal()  # a player opened: playback works
 
     def __init__(self, doc: SongDocument, player_options: dict | None = None, parent: QObject | None = None) -> None:
         """`player_options` go to audio.playback.Player (drivers, soundfont...), e.g. FluidSynth's file driver in tests."""
@@ -67,6 +68,8 @@ class PlaybackController(QObject):
             self.unavailable_reason = f"Playback unavailable: {error}"
             self._soundfont_failed = isinstance(error, SoundFontError)
             self.unavailable.emit(self.unavailable_reason)
+            return None
+        self.ready.emit()
         return self._player
 
     @property

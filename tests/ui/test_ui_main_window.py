@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QPushButton, QToolButton
 
 from cocomposer.audio.render import render_to_array
 from cocomposer.core import Note, Song, VoiceRole
@@ -230,10 +230,17 @@ def test_tempo_meter_and_key_are_undoable(qtbot, window):
 def test_without_audio_device_editing_continues_and_status_says_why(qtbot, window):
     if window.playback.available:
         pytest.skip("an audio device is present here")
-    window.action_collection["transport_play"].trigger()
-    assert not window.playback.is_playing
+    play = window.action_collection["transport_play"]
+    qtbot.waitUntil(lambda: not play.isEnabled())
     assert "Playback unavailable" in window.playback.unavailable_reason
-    assert "Playback unavailable" in window.action_collection["transport_play"].toolTip()
+    assert "Playback unavailable" in window.statusBar().currentMessage()
+    button = next(b for b in window.findChildren(QToolButton) if b.defaultAction() is play)
+    assert not button.isEnabled() and "Playback unavailable" in button.toolTip()
+    window.editor.canvas.setFocus()
+    qtbot.keyClick(window.editor.canvas, Qt.Key_Space)
+    assert not window.playback.is_playing
+    qtbot.mouseClick(window.editor.canvas, Qt.LeftButton, Qt.NoModifier, roll_point(window, 1920, 72))
+    window.action_collection["edit_undo"].trigger()  # editing goes on
 
 
 def test_stop_returns_to_start(qtbot, window):

@@ -100,3 +100,28 @@ def test_playback_that_failed_on_its_soundfont_works_once_another_is_chosen(qtbo
     playback.set_soundfont(str(OTHER_SOUNDFONT))
     assert playback.available and playback.unavailable_reason is None
     playback.close()
+
+
+def test_play_is_disabled_while_the_soundfont_fails_and_works_once_another_is_chosen(qtbot, monkeypatch, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from ui_helpers import build_song
+
+    broken = tmp_path / "broken.sf2"
+    broken.write_bytes(b"not a soundfont")
+    window = MainWindow(SongDocument(build_song()), settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
+    qtbot.addWidget(window)
+    window.playback.player_options.update(soundfont=str(broken), drivers=["file"],  # before the start-up probe
+                                          driver_settings={"audio.file.name": str(tmp_path / "live.wav")})
+    window.show()
+    play = window.action_collection["transport_play"]
+    qtbot.waitUntil(lambda: not play.isEnabled())
+    assert "broken.sf2" in play.toolTip()
+    choose(window, monkeypatch, OTHER_SOUNDFONT)
+    assert play.isEnabled() and play.toolTip() == "Play or pause (Space)"
+    window.editor.canvas.setFocus()
+    qtbot.keyClick(window.editor.canvas, Qt.Key_Space)
+    assert window.playback.is_playing
+    window.playback.stop()
+    window.playback.close()
+    window.doc.undo_stack.setClean()
