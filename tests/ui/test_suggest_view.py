@@ -3,11 +3,12 @@ at any zoom."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QImage
 
 from cocomposer.io.song_files import load_song
 from cocomposer.paths import demo_song_path
-from suggest_helpers import ask, open_window, requires_model
+from suggest_helpers import ask, four_part_song, open_window, requires_model
 
 pytestmark = requires_model
 
@@ -24,3 +25,38 @@ def test_harmonize_scrolls_the_ghost_notes_and_the_melody_into_view(qtbot, tmp_p
     assert all(0 <= viewport.pitch_to_y(n.pitch) and viewport.pitch_to_y(n.pitch) + viewport.row_height
                <= canvas.height() for n in melody)  # still heard against the melody
     window.doc.undo_stack.setClean()
+
+
+def test_notes_a_rewrite_would_replace_are_marked_under_the_ghosts(qtbot, tmp_path, monkeypatch):
+    window = open_window(qtbot, tmp_path, monkeypatch, four_part_song())
+    session, overlay, canvas = window.suggestions.session, window.suggestions.ghosts, window.editor.canvas
+    window.suggestions.panel.voice_checks[3].setChecked(False)  # the bass stays as it is
+    window.playback.set_loop_region(0, 1920)
+    ask(qtbot, window, "ai_infill")
+    proposal = session.proposal
+    ghost_rects = [overlay.note_rect(g) for g in session.ghost_notes()]
+    replaced = [n for n in proposal.replaced_notes() if not any(overlay.song_note_rect(n).intersects(r)
+                                                                    for r in ghost_rects)]
+    assert replaced, "every replaced note is under a ghost"
+    kept = [n for n in window.doc.song.tracks[3].notes if n.start < 1920]
+    shown = canvas.grab().toImage()
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key_Escape)
+    plain = canvas.grab().toImage()
+    for note in replaced:
+        assert color_change(shown, plain, overlay.song_note_rect(note)) > 25  # dimmed, hatched, struck through
+    for note in kept:
+        assert color_change(shown, plain, overlay.song_note_rect(note)) < 10  # only the region's faint shade
+    window.doc.undo_stack.setClean()
+
+
+def color_change(a: QImage, b: QImage, rect: QRectF) -> float:
+    """Mean difference per colour channel between two pictures inside `rect`."""
+    inside = rect.adjusted(1, 1, -1, -1).toRect()
+    total, count = 0, 0
+    for x in range(inside.left(), inside.right() + 1):
+        for y in range(inside.top(), inside.bottom() + 1):
+            p, q = a.pixelColor(x, y), b.pixelColor(x, y)
+            total += abs(p.red() - q.red()) + abs(p.green() - q.green()) + abs(p.blue() - q.blue())
+            count += 3
+    return total / count

@@ -6,11 +6,12 @@ filter on the canvas takes a click that lands on a ghost note before the canvas 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen
+from PySide6.QtCore import QEvent, QLineF, QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from cocomposer.ai.grid import frame_ticks
+from cocomposer.core import Note
 from cocomposer.core.editing import pitch_name
 from cocomposer.ui.pianoroll.viewport import RollViewport
 from cocomposer.ui.suggestions.proposal import GhostNote, Proposal
@@ -22,6 +23,9 @@ GHOST_OUTLINE_WIDTH = 1.6
 REGION_SHADE = QColor(140, 170, 255, 18)
 REGION_EDGE = QColor(150, 180, 255, 150)
 LABEL_COLOR = QColor(200, 212, 240, 220)
+REPLACED_DIMMING = QColor(27, 29, 33, 175)  # laid over song notes that accepting would remove
+REPLACED_HATCH = QColor(215, 220, 230, 70)
+REPLACED_STRIKE = QColor(225, 230, 238, 190)
 REVEAL_MARGIN_ROWS = 2  # rows kept free above and below ghost notes scrolled into view
 HEAT_ALPHA = 150
 LOW_CONFIDENCE, MID_CONFIDENCE, HIGH_CONFIDENCE = QColor("#ff4f4f"), QColor("#ffcc40"), QColor("#42d67a")
@@ -139,7 +143,11 @@ class GhostOverlay(QWidget):
         return None
 
     def note_rect(self, ghost: GhostNote) -> QRectF:
-        vp, note = self.viewport, ghost.note
+        return self.song_note_rect(ghost.note)
+
+    def song_note_rect(self, note: Note) -> QRectF:
+        """Where the roll draws `note` (a ghost is drawn where the note would be)."""
+        vp = self.viewport
         return QRectF(vp.tick_to_x(note.start), vp.pitch_to_y(note.pitch) + 1,
                       max(note.duration * vp.pixels_per_tick - 1, 3.0), vp.row_height - 1)
 
@@ -152,6 +160,7 @@ class GhostOverlay(QWidget):
         try:
             painter.setRenderHint(QPainter.Antialiasing)
             self._paint_region(painter)
+            self._paint_replaced(painter, proposal.replaced_notes())
             ghosts = [g for g in proposal.ghost_notes() if self.note_rect(g).intersects(QRectF(self.rect()))]
             if self.show_confidence:
                 self._paint_confidence(painter, ghosts)
@@ -180,6 +189,20 @@ class GhostOverlay(QWidget):
         painter.setFont(font)
         painter.setPen(LABEL_COLOR)
         painter.drawText(QRectF(x0 + 6, 4, max(x1 - x0 - 8, 220), 16), Qt.AlignLeft | Qt.AlignVCenter, label)
+
+    def _paint_replaced(self, painter: QPainter, notes: list[Note]) -> None:
+        """Song notes that accepting would remove, dimmed, hatched and struck through, so the person sees what
+        the ghosts change and not only what they add."""
+        view = QRectF(self.rect())
+        rects = [r for r in (self.song_note_rect(n) for n in notes) if r.intersects(view)]
+        if not rects:
+            return
+        painter.setPen(Qt.NoPen)
+        for brush in (QBrush(REPLACED_DIMMING), QBrush(REPLACED_HATCH, Qt.BDiagPattern)):
+            painter.setBrush(brush)
+            painter.drawRects(rects)
+        painter.setPen(QPen(REPLACED_STRIKE, 1.2))
+        painter.drawLines([QLineF(r.left() + 1, r.center().y(), r.right() - 1, r.center().y()) for r in rects])
 
     def _paint_ghosts(self, painter: QPainter, ghosts: list[GhostNote]) -> None:
         by_track: dict[int, list[GhostNote]] = {}

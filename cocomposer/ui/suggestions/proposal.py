@@ -73,6 +73,10 @@ class Proposal:
         return [GhostNote(voice, self.targets[voice], note) for voice in self.open_voices
                 for note in self.variant.notes.get(voice, []) if (voice, note) not in self.accepted_notes]
 
+    def replaced_notes(self) -> list[Note]:
+        """Song notes that accepting every open voice would remove: what the ghosts would take the place of."""
+        return [note for voice in self.open_voices for note in self.replaced_left(voice)]
+
     def note_count(self, variant_index: int) -> int:
         return sum(len(notes) for notes in self.suggestion.variants[variant_index].notes.values())
 
