@@ -60,3 +60,21 @@ def color_change(a: QImage, b: QImage, rect: QRectF) -> float:
             total += abs(p.red() - q.red()) + abs(p.green() - q.green()) + abs(p.blue() - q.blue())
             count += 3
     return total / count
+
+
+def test_ghosts_too_narrow_for_dashes_get_a_solid_outline(qtbot, tmp_path, monkeypatch):
+    window = open_window(qtbot, tmp_path, monkeypatch, load_song(demo_song_path()))
+    ask(qtbot, window, "ai_harmonize")
+    canvas, overlay = window.editor.canvas, window.suggestions.ghosts
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key_0, Qt.ControlModifier)  # zoom to the song: a 16th note is a few pixels wide
+    rects = [overlay.note_rect(g) for g in window.suggestions.session.ghost_notes()]
+    narrow = [r for r in rects if r.width() < 8 and r.top() > 24 and r.bottom() < canvas.height()
+              and sum(r.intersects(other) for other in rects) == 1]
+    assert narrow
+    image = canvas.grab().toImage()
+    for rect in narrow:
+        x = int(rect.center().x())
+        column = [image.pixelColor(x, y).lightness() for y in range(int(rect.top()) + 4, int(rect.bottom()) - 3)]
+        assert max(column) - min(column) < 12, column  # one even line, not dashes
+    window.doc.undo_stack.setClean()

@@ -20,6 +20,7 @@ from cocomposer.ui.suggestions.session import TASK_NOUNS, VOICE_LABELS, Suggesti
 GHOST_FILL_ALPHA = 85
 HOVERED_FILL_ALPHA = 170  # the ghost under the mouse: what a click would take
 GHOST_OUTLINE_WIDTH = 1.6
+NARROW_GHOST_WIDTH = 8.0  # pixels; dashes on a narrower ghost read as noise, so it gets a solid outline
 REGION_SHADE = QColor(140, 170, 255, 18)
 REGION_EDGE = QColor(150, 180, 255, 150)
 LABEL_COLOR = QColor(200, 212, 240, 220)
@@ -42,7 +43,8 @@ def heat_color(confidence: float) -> QColor:
 
 class GhostOverlay(QWidget):
     """Paints the session's ghost notes (translucent, dashed outline in the target track's colour), the
-    region being written, and optionally the model's confidence per 16th-note cell as a heat map."""
+    region being written, the song notes accepting would replace, and optionally the model's confidence per
+    16th-note cell as a heat map."""
 
     painted = Signal(int)  # how many ghost notes the last paint drew (benchmarks and tests wait on it)
 
@@ -213,16 +215,18 @@ class GhostOverlay(QWidget):
             color = QColor(group[0].track.color)
             fill = QColor(color)
             fill.setAlpha(0 if self.show_confidence else GHOST_FILL_ALPHA)
-            pen = QPen(color.lighter(135), GHOST_OUTLINE_WIDTH, Qt.DashLine)
-            pen.setDashPattern([3.0, 2.0])
-            painter.setPen(pen)
+            dashed = QPen(color.lighter(135), GHOST_OUTLINE_WIDTH, Qt.DashLine)
+            dashed.setDashPattern([3.0, 2.0])
+            solid = QPen(color.lighter(135), GHOST_OUTLINE_WIDTH)
             painter.setBrush(fill)
             for ghost in group:
+                rect = self.note_rect(ghost)
+                painter.setPen(solid if rect.width() < NARROW_GHOST_WIDTH else dashed)
                 if ghost == self._hovered:
                     hovered = QColor(color)
                     hovered.setAlpha(HOVERED_FILL_ALPHA)
                     painter.setBrush(hovered)
-                painter.drawRoundedRect(self.note_rect(ghost).adjusted(0.8, 0.8, -0.8, -0.8), radius, radius)
+                painter.drawRoundedRect(rect.adjusted(0.8, 0.8, -0.8, -0.8), radius, radius)
                 painter.setBrush(fill)
 
     def _paint_confidence(self, painter: QPainter, ghosts: list[GhostNote]) -> None:
