@@ -11,6 +11,7 @@ from cocomposer.core import Note, Track, VoiceRole
 from cocomposer.io.song_files import load_song, save_song
 from suggest_helpers import (REQUEST_TIMEOUT_MS, ask, draw_melody, empty_melody_song, four_part_song, open_window,
                              requires_model)
+from ui_helpers import roll_point
 
 AI_ACTIONS = ("ai_harmonize", "ai_continue", "ai_infill")
 
@@ -218,3 +219,25 @@ def test_confidence_heat_map_toggle(qtbot, chorale):
     qtbot.mouseClick(check, Qt.LeftButton, pos=QPoint(8, check.height() // 2))  # on the box
     assert ghosts.show_confidence and window.suggestions.panel.action_collection["ai_confidence"].isChecked()
     qtbot.waitUntil(lambda: bool(painted) and painted[-1] > 0)
+
+
+@requires_model
+def test_rewrite_of_selected_notes_writes_only_their_track(qtbot, chorale):
+    window, session = chorale, chorale.suggestions.session
+    alto = window.doc.song.tracks[1]
+    window.doc.set_current_track(alto)
+    canvas = window.editor.canvas
+    qtbot.mouseClick(canvas, Qt.LeftButton, Qt.NoModifier, roll_point(window, 0, 67))
+    qtbot.mouseClick(canvas, Qt.LeftButton, Qt.ShiftModifier, roll_point(window, 480, 67))
+    assert window.doc.selection == {alto.notes[0], alto.notes[1]}
+    qtbot.keyClick(canvas, Qt.Key_R, Qt.ControlModifier | Qt.ShiftModifier)  # Rewrite; the soprano is ticked too
+    qtbot.waitUntil(lambda: not session.busy, timeout=REQUEST_TIMEOUT_MS)
+    proposal = session.proposal
+    assert proposal is not None and sorted(proposal.targets) == [1]
+    assert all(g.voice == 1 and 0 <= g.note.start < 960 for g in session.ghost_notes())
+    session.reject()
+
+    window.suggestions.panel.voice_checks[1].setChecked(False)
+    qtbot.keyClick(canvas, Qt.Key_R, Qt.ControlModifier | Qt.ShiftModifier)
+    assert not session.busy and session.proposal is None
+    assert "may not write Alto" in window.suggestions.panel.message_label.text()

@@ -39,7 +39,8 @@ SUGGESTION_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("ai_continue", "&Continue", "continue_song", "Ctrl+Shift+C", None,
                "Write the next bars after the selection, the loop region or the playhead"),
     ActionSpec("ai_infill", "Re&write Region", "rewrite_region", "Ctrl+Shift+R", None,
-               "Rewrite the selected notes' time span (or the loop region) in the tracks the AI may write",
+               "Rewrite the selected notes (their track, their time span), or the loop region in every track "
+               "the AI may write",
                short_text="Rewrite"),
     ActionSpec("ai_regenerate", "Re&generate", "regenerate", "Ctrl+Shift+G", None,
                "Ask the last request again with a new seed"),

@@ -273,7 +273,8 @@ class SuggestionSession(QObject):
         return self._last_ask is not None and not self.model_problem
 
     def scope(self, task: str) -> Ask:
-        """The request `task` would make now: on the selected notes, else the loop region, else the playhead."""
+        """The request `task` would make now: on the selected notes, else the loop region, else the playhead.
+        A rewrite of selected notes writes only their track; a loop region, every track the AI may write."""
         doc, playback, song = self.doc, self.playback, self.doc.song
         selection = doc.selection
         loop = playback.loop_region if playback.loop_enabled else None
@@ -299,8 +300,13 @@ class SuggestionSession(QObject):
             start = span(selection)[1] if selection else loop[1] if loop else playhead or song.length_ticks
             return Ask(task, voices, start, None, bars=self.settings.continue_bars)
         if task == "infill":
-            if selection:
+            if selection:  # rewrite the selected notes: their track only, not every voice the AI may write
                 start, end = span(selection)
+                track = doc.current_track
+                voices = tuple(v for v in voices if song.tracks[lanes[v].track_index] is track)
+                if not voices:
+                    raise RequestError(f"The AI may not write {track.name}: tick its voice under 'The AI may write' "
+                                       "(and unlock the track) to rewrite these notes")
             elif loop:
                 start, end = loop
             else:
