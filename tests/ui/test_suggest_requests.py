@@ -136,7 +136,8 @@ def test_missing_model_disables_the_ai_but_not_editing(qtbot, tmp_path, monkeypa
     assert panel.look_again_button.isVisible()
     draw_melody(qtbot, window)
     assert len(window.doc.song.tracks[0].notes) == 8  # editing goes on
-    assert window.action_collection["transport_play"].isEnabled()
+    play = window.action_collection["transport_play"]
+    assert play.isEnabled() or window.playback.unavailable_reason is not None  # only a missing player stops Play
     window.doc.undo_stack.setClean()
 
 
