@@ -7,7 +7,7 @@ import wave
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from cocomposer.core import VoiceRole
 from cocomposer.io.song_files import load_song
@@ -75,6 +75,30 @@ def test_harmonize_drawn_melody_cycle_accept_and_one_undo(qtbot, window, tmp_pat
 
 def by_start(note):
     return note.start, note.pitch
+
+
+def test_enter_and_tab_in_a_panel_field_edit_the_field_not_the_suggestion(qtbot, window):
+    session, panel = window.suggestions.session, window.suggestions.panel
+    panel.variants_box.setValue(2)
+    ask(qtbot, window, "ai_harmonize")
+    undo_index = window.doc.undo_stack.index()
+    low_tenor = panel.range_boxes[2][0]
+    qtbot.mouseClick(low_tenor.lineEdit(), Qt.LeftButton)
+    assert QApplication.focusWidget() is low_tenor
+    low_tenor.lineEdit().selectAll()
+    qtbot.keyClicks(low_tenor, "D3")
+    qtbot.keyClick(low_tenor, Qt.Key_Return)
+    assert low_tenor.value() == 50 and session.settings.generation.voice_ranges[2][0] == 50
+    assert session.proposal is not None and window.doc.undo_stack.index() == undo_index  # nothing accepted
+    qtbot.keyClick(low_tenor, Qt.Key_Tab)
+    assert QApplication.focusWidget() is not low_tenor  # Tab moved on
+    assert session.proposal.variant_index == 0  # and did not cycle variants
+
+    window.editor.canvas.setFocus()  # from the roll the keys decide again
+    qtbot.keyClick(window.editor.canvas, Qt.Key_Tab)
+    assert session.proposal.variant_index == 1
+    qtbot.keyClick(window.editor.canvas, Qt.Key_Return)
+    assert session.proposal is None and window.doc.undo_stack.index() == undo_index + 1
 
 
 def test_reject_leaves_the_song_byte_for_byte(qtbot, window, tmp_path):

@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea
 
 from cocomposer.ui.suggestions.ghosts import GhostOverlay
-from cocomposer.ui.suggestions.panel import SuggestionPanel
+from cocomposer.ui.suggestions.panel import EditingKeysGuard, SuggestionPanel
 from cocomposer.ui.suggestions.session import SuggestionSession
 
 if TYPE_CHECKING:
@@ -47,6 +47,9 @@ def install(window: "MainWindow", model_path: str | Path | None = None) -> Sugge
     dock.setWidget(scroll)
     dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable | QDockWidget.DockWidgetClosable)
     window.addDockWidget(Qt.RightDockWidgetArea, dock)
+    keys_guard = EditingKeysGuard(window)
+    for widget in (window, dock):
+        widget.installEventFilter(keys_guard)
     ghosts = GhostOverlay(window.editor.canvas, window.editor.viewport, session)
     panel.confidence_shown.connect(ghosts.set_show_confidence)
     menu = panel.action_collection.add_menu(window.menuBar(), "&AI", AI_MENU)

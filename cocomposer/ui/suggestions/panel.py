@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QValidator
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QListWidget,
-                               QProgressBar, QPushButton, QSizePolicy, QSlider, QSpinBox, QToolButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QFormLayout, QGridLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QListWidget, QPlainTextEdit, QProgressBar, QPushButton,
+                               QSizePolicy, QSlider, QSpinBox, QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
 from cocomposer.ai.composer import DEFAULT_VOICE_RANGES, GenerationSettings, HARMONY_COLOURS
 from cocomposer.ai.grid import voice_lanes
@@ -54,6 +54,28 @@ SUGGESTION_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("ai_confidence", "Show &Confidence", "set_show_confidence", None, None,
                "Tint ghost notes by how sure the model was of each 16th note (red unsure, green sure)", True),
 )
+
+
+EDITING_WIDGETS = (QAbstractSpinBox, QComboBox, QLineEdit, QTextEdit, QPlainTextEdit)
+DECISION_KEYS = frozenset({Qt.Key_Return, Qt.Key_Enter, Qt.Key_Tab, Qt.Key_Backtab})  # accept, cycle variants
+
+
+class EditingKeysGuard(QObject):
+    """Leaves Enter and Tab to a focused spin box, combo box or line edit: typing a value and pressing Enter
+    or Tab edits the field and moves on, rather than accepting the suggestion or cycling variants.
+
+    Qt has no shortcut context for "this window except its fields", so the AI's shortcuts stay window-wide
+    (they work from the roll and after clicking the panel's buttons) and this filter, on the window and on
+    the AI dock (a window of its own when floated), claims those keys with ShortcutOverride: the event a
+    focused widget answers to keep a key from the window's shortcuts.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.ShortcutOverride and event.key() in DECISION_KEYS
+                and isinstance(QApplication.focusWidget(), EDITING_WIDGETS)):
+            event.accept()
+            return True
+        return False
 
 
 class NoteSpinBox(QSpinBox):
