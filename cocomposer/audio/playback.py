@@ -281,11 +281,22 @@ class Player:
     def play_note(self, channel: int, program: int, pitch: int, velocity: int = 96, seconds: float = 0.5) -> None:
         """Sound one note now for `seconds` (clicking the keyboard, drawing a note); channel 9 plays drums."""
         with self._lock:
+            self.note_on(channel, program, pitch, velocity)
+            _event_noteoff(self._event, channel, pitch)
+            _send_at(self._sequencer, self._event, int(round(seconds * SEQUENCER_TICKS_PER_SECOND)), 0)
+
+    def note_on(self, channel: int, program: int, pitch: int, velocity: int = 96) -> None:
+        """Start one note now that sounds until note_off (a key held on a MIDI keyboard); channel 9 plays drums."""
+        with self._lock:
             self._check_open()
             self._synth.select_program(channel, program, DRUM_BANK if channel == DRUM_CHANNEL else 0)
             self._synth.apply(EventKind.NOTE_ON, channel, pitch, velocity)
-            _event_noteoff(self._event, channel, pitch)
-            _send_at(self._sequencer, self._event, int(round(seconds * SEQUENCER_TICKS_PER_SECOND)), 0)
+
+    def note_off(self, channel: int, pitch: int) -> None:
+        """Release a note started by note_on."""
+        with self._lock:
+            self._check_open()
+            self._synth.apply(EventKind.NOTE_OFF, channel, pitch, 0)
 
     # --- scheduling -----------------------------------------------------------------------------
     def _set_up_channels(self, schedule: EventSchedule) -> None:

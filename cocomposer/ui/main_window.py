@@ -200,11 +200,10 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def _probe_devices(self) -> None:
-        """Say early, once, whether playback and MIDI recording can work here."""
+        """Say early, once, whether playback and MIDI recording can work here. Record stays enabled: pressing it
+        looks for a keyboard again, since one can be plugged in at any time."""
         if not self.recorder.available:
-            record = self.action_collection["transport_record"]
-            record.setEnabled(False)
-            record.setToolTip(self.recorder.unavailable_reason)
+            self.action_collection["transport_record"].setToolTip(self.recorder.unavailable_reason)
         if not self.playback.available:
             return
         self.statusBar().showMessage("Ready", STATUS_MESSAGE_MS)
@@ -587,15 +586,24 @@ class MainWindow(QMainWindow):
 
     def set_recording(self, enabled: bool) -> None:
         """Arm: listen to the MIDI keyboard and play; disarm: the take lands on the track as one undo step."""
+        record = self.action_collection["transport_record"]
         if enabled:
-            if not self.recorder.available:
+            if not self.recorder.rescan():
                 self.show_message(self.recorder.unavailable_reason)
-                self.action_collection["transport_record"].setChecked(False)
+                record.setToolTip(self.recorder.unavailable_reason)
+                record.setChecked(False)
                 return
-            self.recorder.arm()
+            self.action_collection.restore_tool_tip("transport_record")
+            try:
+                self.recorder.arm()
+            except Exception as error:  # noqa: BLE001 - rtmidi's own error types (the port went away)
+                self.show_message(f"MIDI recording failed: {error}")
+                record.setChecked(False)
+                return
             if not self.playback.is_playing:
                 self.playback.play()
-            self.show_message("Recording from MIDI input")
+            clock = "" if self.playback.is_playing else " (no audio: timed by the computer's clock)"
+            self.show_message(f"Recording from {self.recorder.ports[0]}{clock}")
         elif self.recorder.armed:
             count = self.recorder.disarm()
             self.show_message(f"Recorded {count} notes")

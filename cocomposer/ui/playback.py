@@ -43,6 +43,7 @@ class PlaybackController(QObject):
         self.unavailable_reason: str | None = None
         self._soundfont_failed = False  # the reason is the SoundFont, which another one can cure
         self.audition_song: Song | None = None  # played instead of the document while an AI suggestion is shown
+        self._held_channels: dict[int, int] = {}  # pitch -> channel of each note held by hold_note
         self._player = None
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_INTERVAL_MS)
@@ -212,19 +213,45 @@ class PlaybackController(QObject):
             self._player.song = song or self.doc.song
             self._reschedule_soon()
 
+    def _channel_and_program(self, track: Track | None) -> tuple[int, int]:
+        """Where `track` (default: the current one) sounds, so a preview sounds like the track."""
+        track = track or self.doc.current_track
+        if track is None:
+            return 0, 0
+        return (DRUM_CHANNEL, 0) if track.is_drum else (track.channel, track.program)
+
     def audition(self, pitch: int, velocity: int = 96, track: Track | None = None) -> None:
         """Sound a pitch briefly (a drawn or moved note, a keyboard click); silent without a device."""
         player = self._ensure_player()
         if player is None:
             return
-        track = track or self.doc.current_track
-        channel, program = (track.channel, track.program) if track else (0, 0)
-        if track is not None and track.is_drum:
-            channel, program = DRUM_CHANNEL, 0
+        channel, program = self._channel_and_program(track)
         try:
             player.play_note(channel, program, pitch, velocity, AUDITION_SECONDS)
         except AudioError:
             pass  # a failed preview beep is not worth interrupting the edit for
+
+    def hold_note(self, pitch: int, velocity: int) -> None:
+        """Sound a pitch on the current track until release_note (a key held on the MIDI keyboard while
+        recording); silent without a device."""
+        player = self._ensure_player()
+        if player is None:
+            return
+        channel, program = self._channel_and_program(None)
+        try:
+            player.note_on(channel, program, pitch, velocity)
+        except AudioError:
+            return  # recording goes on unheard rather than stop over a failed note
+        self._held_channels[pitch] = channel
+
+    def release_note(self, pitch: int) -> None:
+        channel = self._held_channels.pop(pitch, None)
+        if channel is None or self._player is None:
+            return
+        try:
+            self._player.note_off(channel, pitch)
+        except AudioError:
+            pass
 
     def _reschedule_soon(self, *_) -> None:
         if self.is_playing:

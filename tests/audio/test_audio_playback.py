@@ -149,6 +149,20 @@ def test_note_preview_sounds_while_stopped(file_player):
     assert np.abs(wav_samples(output)[before * RATE // 1000:]).max() > 0.01
 
 
+def test_a_held_note_sounds_until_note_off(file_player):
+    player, output = file_player
+    start = player.audio_clock_ms
+    player.note_on(channel=2, program=48, pitch=60, velocity=110)  # strings sustain while held
+    wait_until(lambda: player.audio_clock_ms > start + 700)
+    player.note_off(channel=2, pitch=60)
+    released = player.audio_clock_ms
+    wait_until(lambda: player.audio_clock_ms > released + 1500)
+    player.close()
+    samples = wav_samples(output)
+    assert np.abs(samples[(start + 500) * RATE // 1000:(start + 700) * RATE // 1000]).max() > 0.01
+    assert np.abs(samples[(released + 900) * RATE // 1000:]).max() < 0.005  # released: faded out
+
+
 def test_a_loop_shorter_than_the_look_ahead_keeps_several_turns_queued(clocked_player):
     clocked_player.play(0, loop=(0, 96))  # 100 ms, a fifth of the look-ahead
     turns = len(clocked_player._passes)

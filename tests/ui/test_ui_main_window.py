@@ -249,25 +249,6 @@ def test_stop_returns_to_start(qtbot, window):
     assert window.playback.playhead == 0
 
 
-def test_record_is_disabled_without_midi_input(qtbot, window):
-    if window.recorder.available:
-        pytest.skip("a MIDI input port is present here")
-    qtbot.waitUntil(lambda: not window.action_collection["transport_record"].isEnabled())
-    assert "MIDI" in window.action_collection["transport_record"].toolTip()
-
-
-def test_recorded_notes_land_on_the_track_at_the_playhead_as_one_step(qtbot, window):
-    recorder, track = window.recorder, melody(window)
-    window.playback.set_playhead(3840)
-    recorder.handle_note(67, 100, True)
-    recorder.handle_note(67, 0, False)
-    recorder.handle_note(69, 80, True)
-    assert recorder.disarm() == 2
-    assert Note(67, 3840, 1, 100) in track.notes and Note(69, 3840, 1, 80) in track.notes
-    window.doc.undo_stack.undo()
-    assert len(track.notes) == 4
-
-
 def test_layout_and_recent_files_persist(qtbot, window, tmp_path):
     from PySide6.QtCore import QSettings
     from cocomposer.ui.document import SongDocument
@@ -279,16 +260,6 @@ def test_layout_and_recent_files_persist(qtbot, window, tmp_path):
     qtbot.addWidget(reopened)
     assert reopened.settings.value("window/state") is not None
     assert reopened.recent_files() == [str(tmp_path / "a.ccsong")]
-
-
-def test_quantize_recording_snaps_the_take(qtbot, window):
-    window.action_collection["transport_quantize_input"].trigger()
-    window.playback.set_playhead(1930)
-    window.recorder.handle_note(67, 100, True)
-    window.playback.set_playhead(2150)
-    window.recorder.handle_note(67, 0, False)
-    window.recorder.disarm()
-    assert Note(67, 1920, 240, 100) in melody(window).notes
 
 
 def test_lock_marks_notes_and_colour_dialog_sets_track_colour(qtbot, window, monkeypatch):
