@@ -1,11 +1,14 @@
 """The open document as the views see it: the Song, its undo stack, file path, current track and selection.
 
 Views observe the signals here and redraw; only undo commands (commands.py) call the mutating methods,
-so every change to the song is one undoable step and dirty state follows the undo stack.
+so every change to the song is one undoable step and dirty state follows the undo stack. The one exception
+is the AI panel's settings: saved with the song but not music, they take no undo step (Undo keeps meaning
+the last edit, and brings back an accepted suggestion), yet changing them makes the document unsaved.
 """
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from pathlib import Path
 from typing import Iterable
@@ -37,14 +40,16 @@ class SongDocument(QObject):
         self.path: Path | None = Path(path) if path else None
         self._current_track: Track | None = self.song.tracks[0] if self.song.tracks else None
         self._selection: frozenset[Note] = frozenset()
+        self._saved_ai_settings = copy.deepcopy(self.song.ai_settings)
 
     # --- document lifecycle ---------------------------------------------------------------
     def _on_clean_changed(self, clean: bool) -> None:
-        self.dirty_changed.emit(not clean)
+        self.dirty_changed.emit(self.is_dirty)
 
     @property
     def is_dirty(self) -> bool:
-        return not self.undo_stack.isClean()
+        """Edits since the last save (the undo stack away from its clean state), or AI settings other than saved."""
+        return not self.undo_stack.isClean() or self.song.ai_settings != self._saved_ai_settings
 
     @property
     def display_name(self) -> str:
@@ -57,6 +62,7 @@ class SongDocument(QObject):
         self.path = Path(path) if path else None
         self._current_track = song.tracks[0] if song.tracks else None
         self._selection = frozenset()
+        self._saved_ai_settings = copy.deepcopy(song.ai_settings)
         self.undo_stack.setClean()
         self.song_replaced.emit()
         self.current_track_changed.emit(self._current_track)
@@ -66,8 +72,20 @@ class SongDocument(QObject):
 
     def mark_saved(self, path: str | Path) -> None:
         self.path = Path(path)
+        settings_only = self.is_dirty and self.undo_stack.isClean()  # then setClean() announces nothing
+        self._saved_ai_settings = copy.deepcopy(self.song.ai_settings)
         self.undo_stack.setClean()
+        if settings_only:
+            self.dirty_changed.emit(False)
         self.path_changed.emit()
+
+    def set_ai_settings(self, settings: dict) -> None:
+        """Store the AI panel's settings in the song: no undo step, but unsaved until the song is saved (or the
+        settings are set back to what was saved)."""
+        was_dirty = self.is_dirty
+        self.song.ai_settings = settings
+        if self.is_dirty != was_dirty:
+            self.dirty_changed.emit(self.is_dirty)
 
     def push(self, command: QUndoCommand) -> None:
         self.undo_stack.push(command)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from cocomposer.ai import model_session
 from cocomposer.core import Note, Track, VoiceRole
 from cocomposer.io.song_files import load_song, save_song
+from cocomposer.ui.suggestions.session import AISettings
 from suggest_helpers import (REQUEST_TIMEOUT_MS, ask, draw_melody, empty_melody_song, four_part_song, open_window,
                              requires_model)
 from ui_helpers import roll_point
@@ -176,6 +178,34 @@ def test_settings_are_saved_with_the_project(qtbot, tmp_path, monkeypatch):
     assert [c.isChecked() for c in panel.voice_checks] == [True, True, True, False]
     assert panel.range_boxes[2][0].text() == "D3"
     assert reopened.suggestions.session.settings.generation.voice_ranges[2] == (50, 69)
+
+
+def test_changing_ai_settings_makes_the_song_unsaved_without_an_undo_step(qtbot, tmp_path, monkeypatch):
+    song = empty_melody_song()
+    song.ai_settings = AISettings().to_dict()  # as a saved project holds them
+    window = open_window(qtbot, tmp_path, monkeypatch, song)
+    doc, box = window.doc, window.suggestions.panel.variants_box
+    assert not doc.is_dirty
+    qtbot.mouseClick(box.lineEdit(), Qt.LeftButton)
+    qtbot.keyClick(box, Qt.Key_Up)
+    assert doc.is_dirty and window.windowTitle().startswith("Untitled*")
+    assert doc.undo_stack.count() == 0  # Undo stays with the music
+    qtbot.keyClick(box, Qt.Key_Down)  # back to the saved settings
+    assert not doc.is_dirty and not window.windowTitle().startswith("Untitled*")
+    qtbot.keyClick(box, Qt.Key_Up)
+
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: asked.append(args) or QMessageBox.Cancel)
+    window.close()
+    assert asked and window.isVisible()  # closing asks before the settings are lost
+    path = tmp_path / "steered.ccsong"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(path), ""))
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.editor.canvas.setFocus()
+    qtbot.keyClick(window.editor.canvas, Qt.Key_S, Qt.ControlModifier)
+    assert not doc.is_dirty and window.windowTitle().startswith("steered.ccsong ")
+    assert load_song(path).ai_settings["variants"] == box.value()
 
 
 @requires_model

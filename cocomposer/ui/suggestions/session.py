@@ -238,11 +238,11 @@ class SuggestionSession(QObject):
 
     def update_settings(self, settings: AISettings) -> None:
         """Use `settings` from now on and store them in the song (only when they differ, so an unchanged
-        song stays byte-for-byte the same)."""
+        song stays byte-for-byte the same); the song then has unsaved changes."""
         self.settings = settings
         data = settings.to_dict()
         if self.doc.song.ai_settings != data:
-            self.doc.song.ai_settings = data
+            self.doc.set_ai_settings(data)
 
     def ask(self, task: str) -> bool:
         """Start a harmonize / continue / infill request on what the editor has selected; False if it cannot."""
