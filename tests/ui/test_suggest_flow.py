@@ -101,6 +101,20 @@ def test_enter_and_tab_in_a_panel_field_edit_the_field_not_the_suggestion(qtbot,
     assert session.proposal is None and window.doc.undo_stack.index() == undo_index + 1
 
 
+def test_after_undoing_an_acceptance_the_panel_says_the_suggestion_is_back(qtbot, window):
+    message = window.suggestions.panel.message_label
+    ask(qtbot, window, "ai_harmonize")
+    canvas = window.editor.canvas
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key_Return)
+    assert message.text().startswith("Accepted")
+    qtbot.keyClick(canvas, Qt.Key_Z, Qt.ControlModifier)
+    assert window.suggestions.session.proposal is not None
+    assert message.text().startswith("Undone; the AI harmony is back: ") and "Enter accepts" in message.text()
+    qtbot.keyClick(canvas, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert message.text().startswith("Accepted")
+
+
 def test_reject_leaves_the_song_byte_for_byte(qtbot, window, tmp_path):
     window.doc.undo_stack.setClean()  # as if just saved
     before = song_bytes(window, tmp_path / "before.ccsong")

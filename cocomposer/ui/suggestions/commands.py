@@ -33,10 +33,10 @@ class AcceptSuggestionCommand(QUndoCommand):
         return self.session.doc
 
     def redo(self) -> None:
-        self.session.apply_own_edit(self._take, self.after)
+        self.session.apply_own_edit(self._take, self.after, accepting=True)
 
     def undo(self) -> None:
-        self.session.apply_own_edit(self._give_back, self.before)
+        self.session.apply_own_edit(self._give_back, self.before, accepting=False)
 
     def _take(self) -> None:
         with keeping_current_track(self.doc):

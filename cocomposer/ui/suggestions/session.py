@@ -41,6 +41,12 @@ TASK_NOUNS = {"harmonize": "harmony", "continue": "continuation", "infill": "rew
 MAX_INFERENCE_THREADS = 4
 
 
+def how_to_decide(variants: int) -> str:
+    """The keys and clicks that decide on a shown suggestion, for the panel and the status bar."""
+    cycle = "Tab cycles variants, " if variants > 1 else ""
+    return f"{cycle}Enter accepts, Esc rejects, click a ghost note to take just that note"
+
+
 def inference_threads() -> int:
     """onnxruntime threads for the editor: every core but one, which the window keeps for painting.
 
@@ -389,9 +395,7 @@ class SuggestionSession(QObject):
             return
         self._last_ask, self._last_seed, self._growing = request.ask, suggestion.seed, request
         self._show(Proposal.from_suggestion(suggestion, self.doc.song))
-        variants = "Tab cycles variants, " if request.variants > 1 else ""
-        self.message.emit(f"AI {TASK_NOUNS[request.ask.task]}: {variants}Enter accepts, Esc rejects, "
-                          "click a ghost note to take just that note")
+        self.message.emit(f"AI {TASK_NOUNS[request.ask.task]}: {how_to_decide(request.variants)}")
 
     def _request_finished(self, request: PendingRequest) -> None:
         if request is self._pending:
@@ -458,8 +462,6 @@ class SuggestionSession(QObject):
         self._drop_pending()  # the person has chosen: no more variants of this answer
         new_tracks = before.missing_tracks(self.doc.song, voices)
         self.doc.push(AcceptSuggestionCommand(self, text, new_tracks, edits, before, after))
-        self.message.emit("Accepted — Undo brings the suggestion back" if after is None
-                          else "Accepted; the rest is still proposed")
 
     def reject(self) -> None:
         """Throw the suggestion away; the song is exactly as it was."""
@@ -475,14 +477,21 @@ class SuggestionSession(QObject):
         else:
             self.cancel()
 
-    def apply_own_edit(self, change: Callable[[], None], proposal: Proposal | None) -> None:
-        """Run an accept command's edit (or its undo) and then show `proposal`: what remains on offer."""
+    def apply_own_edit(self, change: Callable[[], None], proposal: Proposal | None, accepting: bool) -> None:
+        """Run an accept command's edit (`accepting`) or its undo, then show `proposal`, what remains on offer,
+        and say so: after an undo the suggestion is back and "Accepted" would be wrong."""
         self._own_edit = True
         try:
             change()
         finally:
             self._own_edit = False
         self._show(proposal)
+        if accepting:
+            self.message.emit("Accepted — Undo brings the suggestion back" if proposal is None
+                              else "Accepted; the rest is still proposed")
+        else:
+            self.message.emit(f"Undone; the AI {TASK_NOUNS[proposal.suggestion.task]} is back: "
+                              f"{how_to_decide(proposal.variant_count)}")
 
     def _show(self, proposal: Proposal | None) -> None:
         self.proposal = proposal
