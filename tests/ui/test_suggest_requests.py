@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QThreadPool, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QToolButton
 
 from cocomposer.ai import model_session
 from cocomposer.core import Note, Track, VoiceRole
@@ -272,3 +272,25 @@ def test_rewrite_of_selected_notes_writes_only_their_track(qtbot, chorale):
     qtbot.keyClick(canvas, Qt.Key_R, Qt.ControlModifier | Qt.ShiftModifier)
     assert not session.busy and session.proposal is None
     assert "may not write Alto" in window.suggestions.panel.message_label.text()
+
+
+@requires_model
+def test_regenerate_asks_with_the_settings_of_the_request_it_repeats(qtbot, chorale):
+    window, session, panel = chorale, chorale.suggestions.session, chorale.suggestions.panel
+    panel.variants_box.setValue(2)
+    panel.creativity_slider.setValue(50)
+    window.playback.set_loop_region(0, 1920)
+    ask(qtbot, window, "ai_infill")
+    first_seed = session.proposal.suggestion.seed
+    panel.variants_box.setValue(1)  # settings for the next request
+    panel.creativity_slider.setValue(150)
+    regenerate = next(b for b in panel.findChildren(QToolButton)
+                      if b.defaultAction() is panel.action_collection["ai_regenerate"])
+    qtbot.mouseClick(regenerate, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not session.busy, timeout=REQUEST_TIMEOUT_MS)
+    suggestion = session.proposal.suggestion
+    assert suggestion.seed != first_seed
+    assert len(suggestion.variants) == 2 and suggestion.settings["temperature"] == 0.5
+    ask(qtbot, window, "ai_infill")  # asking anew takes the panel's settings
+    assert len(session.proposal.suggestion.variants) == 1
+    assert session.proposal.suggestion.settings["temperature"] == 1.5

@@ -43,7 +43,7 @@ SUGGESTION_ACTIONS: tuple[ActionSpec, ...] = (
                "the AI may write",
                short_text="Rewrite"),
     ActionSpec("ai_regenerate", "Re&generate", "regenerate", "Ctrl+Shift+G", None,
-               "Ask the last request again with a new seed"),
+               "Ask the last request again, with the settings it was asked with and a new seed"),
     ActionSpec("ai_next_variant", "&Next Variant", "next_variant", "Tab", None, "Show the next variant"),
     ActionSpec("ai_previous_variant", "&Previous Variant", "previous_variant", ("Shift+Tab", "Shift+Backtab"), None,
                "Show the previous variant"),

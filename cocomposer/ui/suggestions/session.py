@@ -85,12 +85,14 @@ class AISettings:
 
 @dataclass(frozen=True)
 class Ask:
-    """What a request is about, fixed when it is made so Regenerate can ask the same again."""
+    """What a request is about and the settings it is asked with, fixed when it is made so Regenerate can ask
+    the same again (with a new seed)."""
 
     task: str  # "harmonize" | "continue" | "infill"
     voices: tuple[int, ...]
     start_tick: int | None
     end_tick: int | None
+    settings: GenerationSettings
     melody_track: Track | None = None  # harmonize: the track that is the soprano
     bars: int = 0  # continue: how many bars
 
@@ -264,7 +266,8 @@ class SuggestionSession(QObject):
         return True
 
     def regenerate(self) -> bool:
-        """The last request again with the panel's settings and a new seed."""
+        """The last request again with the settings it was asked with (not what the panel shows now) and a new
+        seed: another throw of the same dice. Harmonize, Continue and Rewrite take the panel's settings as they are."""
         if self._last_ask is None or self.model_problem:
             return False
         if self._last_ask.melody_track is not None and all(t is not self._last_ask.melody_track
@@ -285,7 +288,7 @@ class SuggestionSession(QObject):
         selection = doc.selection
         loop = playback.loop_region if playback.loop_enabled else None
         playhead = playback.playhead
-        allowed = set(self.settings.voices)
+        allowed, settings = set(self.settings.voices), self.settings.generation
         if task == "harmonize":
             track = doc.current_track
             if track is None or not track.notes:
@@ -296,7 +299,7 @@ class SuggestionSession(QObject):
                 raise RequestError("Tick alto, tenor or bass under 'The AI may write' (and unlock its track) "
                                    "to harmonize")
             start, end = span(selection) if selection else loop if loop else (playhead or None, None)
-            return Ask(task, voices, start, end, melody_track=track)
+            return Ask(task, voices, start, end, settings, melody_track=track)
         lanes = voice_lanes(song)
         voices = tuple(v for v in sorted(allowed)
                        if lanes[v] is not None and not song.tracks[lanes[v].track_index].locked)
@@ -304,7 +307,7 @@ class SuggestionSession(QObject):
             raise RequestError("No track the AI may write: tick a voice under 'The AI may write', or unlock its track")
         if task == "continue":
             start = span(selection)[1] if selection else loop[1] if loop else playhead or song.length_ticks
-            return Ask(task, voices, start, None, bars=self.settings.continue_bars)
+            return Ask(task, voices, start, None, settings, bars=self.settings.continue_bars)
         if task == "infill":
             if selection:  # rewrite the selected notes: their track only, not every voice the AI may write
                 start, end = span(selection)
@@ -317,7 +320,7 @@ class SuggestionSession(QObject):
                 start, end = loop
             else:
                 raise RequestError("Select notes or set a loop region to choose what to rewrite")
-            return Ask(task, voices, start, end)
+            return Ask(task, voices, start, end, settings)
         raise ValueError(f"unknown AI task {task!r}")
 
     def _start(self, ask: Ask) -> None:
@@ -327,9 +330,7 @@ class SuggestionSession(QObject):
         seed = random.randrange(1 << 31)
         while seed == self._last_seed:
             seed = random.randrange(1 << 31)
-        settings = replace(self.settings.generation, seed=seed)
-        if ask.task == "continue":
-            ask = replace(ask, bars=self.settings.continue_bars)
+        settings = replace(ask.settings, seed=seed)
         count = settings.variants
 
         def work(request: PendingRequest, report: ProgressCallback) -> Suggestion:
