@@ -30,7 +30,8 @@ def test_harmonize_scrolls_the_ghost_notes_and_the_melody_into_view(qtbot, tmp_p
 def test_notes_a_rewrite_would_replace_are_marked_under_the_ghosts(qtbot, tmp_path, monkeypatch):
     window = open_window(qtbot, tmp_path, monkeypatch, four_part_song())
     session, overlay, canvas = window.suggestions.session, window.suggestions.ghosts, window.editor.canvas
-    window.suggestions.panel.voice_checks[3].setChecked(False)  # the bass stays as it is
+    for voice in (2, 3):  # tenor and bass stay as they are
+        window.suggestions.panel.voice_checks[voice].setChecked(False)
     window.playback.set_loop_region(0, 1920)
     ask(qtbot, window, "ai_infill")
     proposal = session.proposal
@@ -38,7 +39,9 @@ def test_notes_a_rewrite_would_replace_are_marked_under_the_ghosts(qtbot, tmp_pa
     replaced = [n for n in proposal.replaced_notes() if not any(overlay.song_note_rect(n).intersects(r)
                                                                     for r in ghost_rects)]
     assert replaced, "every replaced note is under a ghost"
-    kept = [n for n in window.doc.song.tracks[3].notes if n.start < 1920]
+    kept = [n for n in window.doc.song.tracks[3].notes if n.start < 1920 and not any(
+        overlay.song_note_rect(n).intersects(r) for r in ghost_rects)]
+    assert kept  # the low C at least: below the soprano's and the alto's ranges
     shown = canvas.grab().toImage()
     canvas.setFocus()
     qtbot.keyClick(canvas, Qt.Key_Escape)

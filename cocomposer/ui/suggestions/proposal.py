@@ -74,8 +74,13 @@ class Proposal:
                 for note in self.variant.notes.get(voice, []) if (voice, note) not in self.accepted_notes]
 
     def replaced_notes(self) -> list[Note]:
-        """Song notes that accepting every open voice would remove: what the ghosts would take the place of."""
-        return [note for voice in self.open_voices for note in self.replaced_left(voice)]
+        """Song notes that accepting every open voice would take away: those the ghosts replace, less those the
+        shown variant writes again as they are (a kept note is no change)."""
+        replaced = []
+        for voice in self.open_voices:
+            kept = {(n.pitch, n.start, n.duration) for n in self.variant.notes.get(voice, ())}
+            replaced += [n for n in self.replaced_left(voice) if (n.pitch, n.start, n.duration) not in kept]
+        return replaced
 
     def note_count(self, variant_index: int) -> int:
         return sum(len(notes) for notes in self.suggestion.variants[variant_index].notes.values())
