@@ -70,7 +70,10 @@ def test_ghosts_too_narrow_for_dashes_get_a_solid_outline(qtbot, tmp_path, monke
     ask(qtbot, window, "ai_harmonize")
     canvas, overlay = window.editor.canvas, window.suggestions.ghosts
     canvas.setFocus()
-    qtbot.keyClick(canvas, Qt.Key_0, Qt.ControlModifier)  # zoom to the song: a 16th note is a few pixels wide
+    qtbot.keyClick(canvas, Qt.Key_0, Qt.ControlModifier)  # zoom to the song, then out: a quarter note is ~7 px
+    for _ in range(5):
+        qtbot.keyClick(canvas, Qt.Key_Minus, Qt.ControlModifier)
+    assert window.editor.viewport.pixels_per_tick * 480 < 8
     rects = [overlay.note_rect(g) for g in window.suggestions.session.ghost_notes()]
     narrow = [r for r in rects if r.width() < 8 and r.top() > 24 and r.bottom() < canvas.height()
               and sum(r.intersects(other) for other in rects) == 1]
