@@ -73,6 +73,8 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--key", metavar="KEY", help="key to stay in, e.g. 'D major' or 'F# minor' (default: the song's or a detected key)")
     parser.add_argument("--chromatic", action="store_true", help="no key constraint")
     parser.add_argument("--seed", type=int, metavar="S", help="random seed: the same seed gives the same result")
+    parser.add_argument("--no-voice-rules", dest="voice_rules", action="store_false",
+                        help="let the AI write parallel fifths/octaves and cross voices (avoided by default)")
     parser.add_argument("--range", action="append", default=[], metavar="VOICE:LOW-HIGH",
                         help="a voice's pitch range in MIDI numbers, e.g. bass:40-60 (repeatable)")
     _add_model_options(parser)
@@ -97,7 +99,8 @@ def _settings(args: argparse.Namespace):
         except ValueError as error:
             raise CommandError(str(error)) from None
     return GenerationSettings(temperature=args.temperature, variants=args.variants, seed=args.seed,
-                              key=args.key, chromatic=args.chromatic, voice_ranges=ranges)
+                              key=args.key, chromatic=args.chromatic, voice_ranges=ranges,
+                              voice_rules=args.voice_rules)
 
 
 def _composer(args: argparse.Namespace):

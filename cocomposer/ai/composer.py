@@ -44,6 +44,7 @@ class GenerationSettings:
     chromatic: bool = False  # no key constraint
     voice_ranges: dict[int, tuple[int, int]] = field(default_factory=lambda: dict(DEFAULT_VOICE_RANGES))
     passes: int | None = None
+    voice_rules: bool = True  # the written voices make no parallel fifths/octaves and cross no voice
 
     def __post_init__(self) -> None:
         if not 1 <= self.variants <= 8:
@@ -246,7 +247,7 @@ class Composer:
             chunk_progress = (lambda f, n=n: progress((n + f) / len(chunk_starts))) if progress else None
             result = mask_predict(self.model, batch_tokens[:, lo:hi], sub_rank, allowed, (window_first + lo) % 4,
                                   settings.variants, settings.temperature, seed + n, settings.passes,
-                                  cancelled, chunk_progress)
+                                  cancelled, chunk_progress, settings.voice_rules)
             written = (batch_rank[:, lo:hi] == FREE_RANK) & ~later[None, :, None]
             batch_tokens[:, lo:hi] = np.where(written, result.tokens, batch_tokens[:, lo:hi])
             confidence[:, lo:hi] = np.where(written, result.confidence, confidence[:, lo:hi])

@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 
 from cocomposer.ai.model_session import HIDDEN_RANK, ModelSession
-from cocomposer.ai.vocabulary import GIVEN_RANK, MASK
+from cocomposer.ai.vocabulary import GIVEN_RANK, MASK, REST
 
 FREE_RANK = 1
 
@@ -46,11 +46,14 @@ def mask_predict(
     passes: int | None = None,
     cancelled: Callable[[], bool] | None = None,
     progress: Callable[[float], None] | None = None,
+    voice_rules: bool = True,
 ) -> DecodeResult:
     """Fill the cells with rank FREE_RANK.
 
     tokens (T, 4) or (variants, T, 4): given values (anything where free or hidden); rank, same shape:
     GIVEN_RANK, FREE_RANK or HIDDEN_RANK; allowed (4, C) or (T, 4, C) bool: classes each cell may take.
+    With voice_rules, a committed cell takes the model's best sampled pitch that neither makes parallel
+    fifths or octaves nor crosses a neighbouring voice, given the cells already known around it.
     """
     rng = np.random.default_rng(seed)
     if tokens.ndim == 2:
@@ -76,9 +79,10 @@ def mask_predict(
         log_probs -= np.logaddexp.reduce(log_probs, axis=-1, keepdims=True)
         if temperature > 0:
             gumbel = -np.log(-np.log(rng.random(log_probs.shape) + 1e-12) + 1e-12)
-            choice = np.argmax(log_probs / temperature + gumbel, axis=-1)
+            sampled_scores = log_probs / temperature + gumbel
         else:
-            choice = np.argmax(log_probs, axis=-1)
+            sampled_scores = log_probs
+        choice = np.argmax(sampled_scores, axis=-1)
         chosen_log_prob = np.take_along_axis(log_probs, choice[..., None], axis=-1)[..., 0]
         # Noisy confidence, as in MaskGIT: early passes keep some surprising choices for variety.
         noise = temperature * (1 - (step + 1) / passes) * rng.gumbel(size=chosen_log_prob.shape)
@@ -91,10 +95,65 @@ def mask_predict(
             flat_score = score[b].ravel()
             picked = np.argpartition(-flat_score, to_commit - 1)[:to_commit]
             picked = picked[np.isfinite(flat_score[picked])]
+            if voice_rules:
+                picked = picked[np.argsort(-flat_score[picked])]  # the surest cells choose first
+                for frame, voice in zip(*np.unravel_index(picked, score[b].shape)):
+                    choice[b, frame, voice] = voice_led_choice(batch_tokens[b], frame, voice,
+                                                               sampled_scores[b, frame, voice])
+                    batch_tokens[b, frame, voice] = choice[b, frame, voice]
             cells = np.unravel_index(picked, score[b].shape)
+            chosen_log_prob[b][cells] = log_probs[b][cells + (choice[b][cells],)]
             batch_tokens[b][cells] = choice[b][cells]
             confidence[b][cells] = np.exp(chosen_log_prob[b][cells])
             batch_rank[b][cells] = GIVEN_RANK
         if progress:
             progress((step + 1) / passes)
     return DecodeResult(batch_tokens, confidence)
+
+
+def _is_pitch(token: int) -> bool:
+    return REST < token < MASK
+
+
+def makes_parallel(grid: np.ndarray, frame: int, voice: int, token: int) -> bool:
+    """Would `token` at (frame, voice) of the (T, 4) token grid move in parallel fifths or octaves
+    (unisons included) with another voice, into or out of a neighbouring frame whose cells are known?
+
+    The same rule as the evaluation's count: both voices move, in the same direction, and the interval
+    (upper voice minus lower, modulo the octave) is a unison/octave or a fifth before and after.
+    """
+    for neighbour in (frame - 1, frame + 1):
+        if not 0 <= neighbour < len(grid):
+            continue
+        before = int(grid[neighbour, voice])
+        if not _is_pitch(before) or before == token:
+            continue
+        for other in range(grid.shape[1]):
+            here, there = int(grid[frame, other]), int(grid[neighbour, other])
+            if other == voice or not (_is_pitch(here) and _is_pitch(there)) or here == there:
+                continue
+            if (token - before) * (here - there) <= 0:
+                continue
+            interval_here = (token - here if voice < other else here - token) % 12
+            interval_there = (before - there if voice < other else there - before) % 12
+            if interval_here in (0, 7) and interval_here == interval_there:
+                return True
+    return False
+
+
+def crosses_a_voice(grid: np.ndarray, frame: int, voice: int, token: int) -> bool:
+    """Would `token` sound above a known higher voice or below a known lower voice in its frame?"""
+    row = [int(t) for t in grid[frame]]
+    return any(_is_pitch(t) and t < token for t in row[:voice]) or \
+        any(_is_pitch(t) and t > token for t in row[voice + 1:])
+
+
+def voice_led_choice(grid: np.ndarray, frame: int, voice: int, scores: np.ndarray) -> int:
+    """The best-scoring allowed token for the cell that keeps the voice rules; where none keeps both,
+    the best that crosses no voice, else the best of all."""
+    candidates = [int(t) for t in np.argsort(-scores) if np.isfinite(scores[t])]
+    uncrossed = [t for t in candidates if not _is_pitch(t) or not crosses_a_voice(grid, frame, voice, t)]
+    for token in uncrossed:
+        if not _is_pitch(token) or not makes_parallel(grid, frame, voice, token):
+            return token
+    return (uncrossed or candidates or [int(np.argmax(scores))])[0]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from cocomposer.ai.composer import Composer, GenerationSettings
+from cocomposer.ai.decode import crosses_a_voice, makes_parallel
 from cocomposer.ai.errors import RequestError
+from cocomposer.ai.evaluation import voice_leading_rates
+from cocomposer.ai.grid import Lane, read_lane
 from cocomposer.ai.model_session import default_model_path, load_model
 from cocomposer.ai.suggestions import apply_variant
+from cocomposer.ai.vocabulary import MASK, pitch_to_token
 from cocomposer.core import KeySignature, Note, Song, Track, VoiceRole
 
 BEAT = 480
@@ -140,3 +145,36 @@ def test_long_regions_are_decoded_in_chunks(composer):
     suggestion = composer.harmonize(song, 0, GenerationSettings(seed=8))
     ends = [n.end for n in all_notes(suggestion)]
     assert max(ends) == 96 * BEAT and min(n.start for n in all_notes(suggestion)) == 0
+
+
+def test_voice_rules_spot_parallels_and_crossings():
+    c4, g4, d5, a4 = (pitch_to_token(p) for p in (60, 67, 74, 69))
+    grid = np.full((2, 4), MASK)
+    grid[0, 0], grid[1, 0] = g4, a4  # soprano G4 -> A4
+    grid[0, 1] = c4  # alto C4 under G4: a fifth
+    assert makes_parallel(grid, 1, 1, pitch_to_token(62))  # alto C4 -> D4: fifths G/C -> A/D
+    assert not makes_parallel(grid, 1, 1, pitch_to_token(65))  # alto C4 -> F4: a third
+    assert not makes_parallel(grid, 1, 1, c4)  # alto holds: no motion, no parallel
+    assert crosses_a_voice(grid, 1, 1, d5) and not crosses_a_voice(grid, 1, 1, pitch_to_token(65))
+
+
+def harmony_rates(composer, song, settings) -> dict[str, float]:
+    suggestion = composer.harmonize(song, 0, settings)
+    grid = np.full((len(MELODY) * 4, 4), -1)
+    grid[:, 0] = read_lane(song.tracks[0], Lane(0), 0, len(grid), BEAT // 4)
+    for voice, notes in suggestion.variants[0].notes.items():
+        grid[:, voice] = read_lane(Track(notes=notes), Lane(0), 0, len(grid), BEAT // 4)
+    return voice_leading_rates(grid, None)
+
+
+def test_harmony_keeps_the_voice_rules(composer):
+    """No crossings ever; parallels only where every pitch the model allows would make one (rare)."""
+    ruled, free = [], []
+    for seed in range(4):
+        ruled.append(harmony_rates(composer, melody_song(), GenerationSettings(seed=seed, temperature=1.5)))
+        free.append(harmony_rates(composer, melody_song(),
+                                  GenerationSettings(seed=seed, temperature=1.5, voice_rules=False)))
+    assert all(r["crossings_per_100"] == 0 for r in ruled)
+    assert sum(r["parallels_per_100"] for r in ruled) < max(sum(r["parallels_per_100"] for r in free), 1e-9) or \
+        sum(r["parallels_per_100"] for r in ruled) == 0
+    assert sum(r["crossings_per_100"] for r in free) > 0  # the rule is what keeps them out
