@@ -162,11 +162,13 @@ def test_settings_are_saved_with_the_project(qtbot, tmp_path, monkeypatch):
     panel.bars_box.setValue(6)
     panel.key_box.setCurrentIndex(panel.key_box.findData("D minor"))
     panel.voice_checks[3].setChecked(False)
+    assert panel.voice_rules_check.isChecked()
+    qtbot.mouseClick(panel.voice_rules_check, Qt.LeftButton)
     panel.range_boxes[2][0].lineEdit().setText("D3")
     panel.range_boxes[2][0].interpretText()
     settings = window.doc.song.ai_settings
     assert settings["temperature"] == 1.35 and settings["variants"] == 5 and settings["key"] == "D minor"
-    assert settings["voice_ranges"]["2"][0] == 50 and "seed" not in settings
+    assert settings["voice_ranges"]["2"][0] == 50 and "seed" not in settings and settings["voice_rules"] is False
     path = tmp_path / "steered.ccsong"
     save_song(window.doc.song, path)
     window.doc.undo_stack.setClean()
@@ -176,7 +178,7 @@ def test_settings_are_saved_with_the_project(qtbot, tmp_path, monkeypatch):
     assert panel.creativity_slider.value() == 135 and panel.variants_box.value() == 5
     assert panel.bars_box.value() == 6 and panel.key_box.currentData() == "D minor"
     assert [c.isChecked() for c in panel.voice_checks] == [True, True, True, False]
-    assert panel.range_boxes[2][0].text() == "D3"
+    assert panel.range_boxes[2][0].text() == "D3" and not panel.voice_rules_check.isChecked()
     assert reopened.suggestions.session.settings.generation.voice_ranges[2] == (50, 69)
 
 

@@ -239,6 +239,10 @@ class SuggestionPanel(QWidget):
         self.key_box.addItem("Chromatic (any note)", CHROMATIC)
         self.key_box.setToolTip("The scale the AI writes in: the song's key, a detected one, another, or none")
         form.addRow("Key", self.key_box)
+        self.voice_rules_check = QCheckBox("No parallel fifths/octaves or crossed voices")
+        self.voice_rules_check.setToolTip("Each written note takes the AI's best choice that keeps these "
+                                          "part-writing rules (untick for freer writing)")
+        form.addRow("Voice rules", self.voice_rules_check)
         layout.addLayout(form)
 
         layout.addWidget(QLabel("The AI may write"))
@@ -271,6 +275,7 @@ class SuggestionPanel(QWidget):
         for box in (self.variants_box, self.bars_box):
             box.valueChanged.connect(self._settings_edited)
         self.key_box.currentIndexChanged.connect(self._settings_edited)
+        self.voice_rules_check.toggled.connect(self._settings_edited)
         for check in self.voice_checks:
             check.toggled.connect(self._settings_edited)
         for voice, (low_box, high_box) in enumerate(self.range_boxes):
@@ -336,7 +341,8 @@ class SuggestionPanel(QWidget):
         """Show the song's saved settings without writing them back."""
         settings = self.session.settings
         generation = settings.generation
-        widgets = [self.creativity_slider, self.variants_box, self.bars_box, self.key_box, *self.voice_checks,
+        widgets = [self.creativity_slider, self.variants_box, self.bars_box, self.key_box, self.voice_rules_check,
+                   *self.voice_checks,
                    *[box for pair in self.range_boxes for box in pair]]
         for widget in widgets:
             widget.blockSignals(True)
@@ -345,6 +351,7 @@ class SuggestionPanel(QWidget):
         self.bars_box.setValue(settings.continue_bars)
         key = CHROMATIC if generation.chromatic else generation.key or AUTO_KEY
         self.key_box.setCurrentIndex(max(self.key_box.findData(key), 0))
+        self.voice_rules_check.setChecked(generation.voice_rules)
         for voice, check in enumerate(self.voice_checks):
             check.setChecked(voice in settings.voices)
         for voice, (low_box, high_box) in enumerate(self.range_boxes):
@@ -363,7 +370,8 @@ class SuggestionPanel(QWidget):
             key=key if key not in (AUTO_KEY, CHROMATIC) else None,
             chromatic=key == CHROMATIC,
             voice_ranges={v: (low.value(), high.value()) for v, (low, high) in enumerate(self.range_boxes)},
-            passes=self.session.settings.generation.passes)
+            passes=self.session.settings.generation.passes,
+            voice_rules=self.voice_rules_check.isChecked())
         voices = tuple(v for v, check in enumerate(self.voice_checks) if check.isChecked())
         self.session.update_settings(AISettings(generation, self.bars_box.value(), voices))
         self._show_creativity()
