@@ -310,7 +310,8 @@ class MainWindow(QMainWindow):
         self._add_recent_file(path)
         if not is_bundled(path):  # dialogs should not offer the bundled folder as a place to write
             self._remember_directory(path)
-        self.show_message(f"Opened {Path(path).name}: {song.note_count} notes on {len(song.tracks)} tracks")
+        tracks = f"{len(song.tracks)} track" + ("" if len(song.tracks) == 1 else "s")
+        self.show_message(f"Opened {Path(path).name}: {song.note_count} notes on {tracks}")
         return True
 
     def save(self) -> bool:

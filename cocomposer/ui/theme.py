@@ -47,11 +47,19 @@ QStatusBar { background: #1e2024; color: #a8aeb6; }
 QMenuBar { background: #2b2f35; color: #d8dbe0; }
 QMenuBar::item:selected, QMenu::item:selected { background: #4a5160; }
 QMenu { background: #2b2f35; color: #d8dbe0; border: 1px solid #3a3f46; }
-QLineEdit, QSpinBox, QDoubleSpinBox, QComboBox {
+QLineEdit, QComboBox {
     background: #1b1d21; color: #d8dbe0; border: 1px solid #3a3f46; border-radius: 3px; padding: 1px 4px; }
 QLabel { color: #c8ccd2; }
 QListWidget { background: #1e2024; border: none; }
-QScrollBar { background: #1e2024; }
+QScrollBar { background: #1e2024; border: none; }
+QScrollBar:vertical { width: 12px; }
+QScrollBar:horizontal { height: 12px; }
+QScrollBar::handle { background: #4a5160; border-radius: 3px; margin: 2px; }
+QScrollBar::handle:hover { background: #5d6678; }
+QScrollBar::handle:vertical { min-height: 24px; }
+QScrollBar::handle:horizontal { min-width: 24px; }
+QScrollBar::add-line, QScrollBar::sub-line { width: 0; height: 0; border: none; }
+QScrollBar::add-page, QScrollBar::sub-page { background: none; }
 """
 
 

@@ -8,10 +8,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 import cocomposer.ui  # noqa: F401  (installs the PySide6 None-refcount guard before any Qt call in tests)
 from cocomposer.core import Song
+from cocomposer.ui import theme
 from cocomposer.ui.document import SongDocument
 from cocomposer.ui.main_window import MainWindow
 from ui_helpers import build_song
@@ -37,3 +38,14 @@ def window(qtbot, tmp_path, monkeypatch, song):
     viewport.center_on_pitch(60)
     yield main
     main.doc.undo_stack.setClean()
+
+
+@pytest.fixture
+def dark_theme(qapp):
+    """The look the app starts with (for screenshots); the test application's own look comes back afterwards."""
+    palette, style_sheet, style = qapp.palette(), qapp.styleSheet(), qapp.style().name()
+    theme.apply_dark_theme(qapp)
+    yield
+    qapp.setStyleSheet(style_sheet)
+    qapp.setPalette(palette)
+    QApplication.setStyle(style)

@@ -6,12 +6,14 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox
 
-from cocomposer.paths import demo_song_path
-from cocomposer.ui.main_window import MainWindow
+from cocomposer.paths import REPO_ROOT, demo_song_path
+from cocomposer.ui.main_window import PLAYBACK_PROBE_DELAY_MS, MainWindow
 from ui_helpers import roll_point
 
+SCREENSHOT = REPO_ROOT / "out" / "screenshots" / "main_window.png"
 
-def test_screenshot_of_demo_song(qtbot, tmp_path, monkeypatch):
+
+def test_screenshot_of_demo_song(qtbot, tmp_path, monkeypatch, dark_theme):
     monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.Discard)
     window = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
     qtbot.addWidget(window)
@@ -20,8 +22,12 @@ def test_screenshot_of_demo_song(qtbot, tmp_path, monkeypatch):
     window.show()
     qtbot.waitExposed(window)
     window.editor.show_notes_of_current_track()
+    qtbot.wait(PLAYBACK_PROBE_DELAY_MS + 100)  # laid out, and the start-up probe has said what it found
     path = tmp_path / "cocomposer_window.png"
-    assert window.grab().save(str(path))
+    picture = window.grab()
+    assert picture.save(str(path))
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    assert picture.save(str(SCREENSHOT))  # out/ is git-ignored: a copy for a person to look at
     image = QImage(str(path))
     assert image.width() >= 1400 and image.height() >= 860
     assert window.windowTitle().startswith("demo.ccsong —")
@@ -35,9 +41,9 @@ def test_drawing_and_moving_notes_sound_them(qtbot, window, monkeypatch):
     assert heard == [71]
 
 
-def test_run_opens_the_demo_song(qtbot, monkeypatch, tmp_path):
+def test_run_opens_the_demo_song(qtbot, monkeypatch, tmp_path, dark_theme):
     """The app entry point: no path opens the bundled demo song; the event loop returns 0 on quit."""
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QCoreApplication, QEvent, QTimer
     from PySide6.QtWidgets import QApplication
 
     from cocomposer.ui import app as app_module
@@ -58,6 +64,9 @@ def test_run_opens_the_demo_song(qtbot, monkeypatch, tmp_path):
     timer.timeout.connect(look_and_quit)
     timer.start(300)
     assert app_module.run() == 0
+    # Closing the last window inside the loop queued one more Quit; left there, it would end every event
+    # loop later tests start (qtbot.wait and waitUntil would stop processing events).
+    QCoreApplication.removePostedEvents(QApplication.instance(), QEvent.Quit)
     assert any(title.startswith("demo.ccsong —") for title in seen)
 
 
