@@ -14,7 +14,7 @@ import pytest
 
 from cocomposer import cli
 from cocomposer.io import load_song
-from cocomposer.paths import REPO_ROOT, demo_song_path
+from cocomposer.paths import REPO_ROOT, default_soundfont_path, demo_song_path
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
@@ -126,6 +126,17 @@ def test_missing_soundfont_is_one_line(capsys, tmp_path: Path) -> None:
     assert code == 1
     assert_one_line_error(err, "none.sf2")
     assert not (tmp_path / "x.wav").exists()
+
+
+def test_corrupt_soundfont_is_one_line_even_from_the_native_libraries(capfd, tmp_path: Path) -> None:
+    """FluidSynth and GLib print their own complaints; the user sees only ours."""
+    data = bytearray(default_soundfont_path().read_bytes())
+    data[12:400] = b"\x07" * 388  # the chunk headers after the RIFF header are garbage, the size is right
+    corrupt = tmp_path / "corrupt.sf3"
+    corrupt.write_bytes(bytes(data))
+    code = cli.main(["render", str(demo_song_path()), "-o", str(tmp_path / "x.wav"), "--soundfont", str(corrupt)])
+    assert code == 1
+    assert_one_line_error(capfd.readouterr().err, "could not load the SoundFont", "corrupt.sf3")
 
 
 def test_usage_mistakes_are_one_line_and_exit_2(capsys) -> None:

@@ -21,7 +21,8 @@ import numpy as np
 
 from cocomposer.audio.errors import AudioDeviceError, AudioError
 from cocomposer.audio.schedule import DRUM_BANK, EventKind, EventSchedule, schedule_song
-from cocomposer.audio.synth import DEFAULT_GAIN, DEFAULT_SAMPLE_RATE, SoundFontSynth, fluidsynth
+from cocomposer.audio.synth import (DEFAULT_GAIN, DEFAULT_SAMPLE_RATE, SoundFontSynth, collected_fluidsynth_errors,
+                                    fluidsynth)
 from cocomposer.core import Song, Track
 from cocomposer.core.song import DRUM_CHANNEL
 
@@ -76,10 +77,6 @@ _new_audio_driver = _library.new_fluid_audio_driver
 _new_audio_driver.argtypes, _new_audio_driver.restype = [ctypes.c_void_p, ctypes.c_void_p], ctypes.c_void_p
 _delete_audio_driver = _library.delete_fluid_audio_driver
 _delete_audio_driver.argtypes, _delete_audio_driver.restype = [ctypes.c_void_p], None
-_LogFunction = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p)
-_set_log_function = _library.fluid_set_log_function
-_set_log_function.argtypes, _set_log_function.restype = [ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p], ctypes.c_void_p
-FLUID_LOG_ERROR = 1
 
 
 def platform_drivers() -> tuple[str, ...]:
@@ -168,16 +165,11 @@ class Player:
         AudioDeviceError carrying FluidSynth's own reason for each failure."""
         reasons: list[str] = []
         for name in drivers:
-            errors: list[str] = []
-            collect = _LogFunction(lambda level, message, data: errors.append(message.decode(errors="replace").strip()))
-            previous = _set_log_function(FLUID_LOG_ERROR, ctypes.cast(collect, ctypes.c_void_p), None)
-            try:
+            with collected_fluidsynth_errors() as errors:
                 if _settings_setstr(self._synth.settings_handle, b"audio.driver", name.encode()) == 0:
                     driver = _new_audio_driver(self._synth.settings_handle, self._synth.handle)
                 else:
                     driver, errors = None, ["not available in this FluidSynth build"]
-            finally:
-                _set_log_function(FLUID_LOG_ERROR, previous, None)
             if driver:
                 self._driver = driver
                 return name

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sys
 import threading
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
@@ -44,12 +47,45 @@ _all_sounds_off = _library.fluid_synth_all_sounds_off
 _all_notes_off = _library.fluid_synth_all_notes_off
 for _function in (_noteon, _noteoff, _control_change, _program_select, _all_sounds_off, _all_notes_off):
     _function.restype = ctypes.c_int
+_LogFunction = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p)
+_set_log_function = _library.fluid_set_log_function
+_set_log_function.argtypes, _set_log_function.restype = [ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p], ctypes.c_void_p
+FLUID_LOG_ERROR = 1
 _noteon.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_int]
 _noteoff.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
 _control_change.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_int]
 _program_select.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int]
 _all_sounds_off.argtypes = [ctypes.c_void_p, ctypes.c_int]
 _all_notes_off.argtypes = [ctypes.c_void_p, ctypes.c_int]
+
+
+@contextmanager
+def collected_fluidsynth_errors() -> Iterator[list[str]]:
+    """FluidSynth's error messages while the block runs, gathered for our own one-line error
+    instead of printed to stderr."""
+    errors: list[str] = []
+    collect = _LogFunction(lambda level, message, data: errors.append(message.decode(errors="replace").strip()))
+    previous = _set_log_function(FLUID_LOG_ERROR, ctypes.cast(collect, ctypes.c_void_p), None)
+    try:
+        yield errors
+    finally:
+        _set_log_function(FLUID_LOG_ERROR, previous, None)
+
+
+@contextmanager
+def native_stderr_silenced() -> Iterator[None]:
+    """Send what native libraries print to stderr (GLib warnings from FluidSynth's SoundFont reader)
+    nowhere while the block runs; the caller reports the failure itself in one line."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def validate_soundfont(path: str | os.PathLike | None) -> Path:
@@ -67,6 +103,9 @@ def validate_soundfont(path: str | os.PathLike | None) -> Path:
         raise SoundFontError(f"cannot read SoundFont {soundfont}: {error.strerror or error}") from error
     if len(header) < 12 or header[:4] != b"RIFF" or header[8:12] != b"sfbk":
         raise SoundFontError(f"not a SoundFont (.sf2/.sf3 RIFF 'sfbk' header missing): {soundfont}")
+    promised, present = 8 + int.from_bytes(header[4:8], "little"), soundfont.stat().st_size
+    if present < promised:
+        raise SoundFontError(f"SoundFont is truncated ({present:,} of {promised:,} bytes): {soundfont}")
     return soundfont
 
 
@@ -94,10 +133,12 @@ class SoundFontSynth:
                                        **settings)
         self.handle = self._synth.synth
         self.settings_handle = self._synth.settings
-        self.soundfont_id = self._synth.sfload(str(self.soundfont_path))
+        with collected_fluidsynth_errors() as errors, native_stderr_silenced():
+            self.soundfont_id = self._synth.sfload(str(self.soundfont_path))
         if self.soundfont_id < 0:
             self._synth.delete()
-            raise SoundFontError(f"FluidSynth could not load the SoundFont (corrupt or unsupported): "
+            reason = f" ({errors[0].rstrip('.')})" if errors else ""
+            raise SoundFontError(f"FluidSynth could not load the SoundFont, corrupt or unsupported{reason}: "
                                  f"{self.soundfont_path}")
         self._closed = False
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from cocomposer.audio.errors import SoundFontError
+from cocomposer.paths import default_soundfont_path
 from cocomposer.audio.render import MAX_TAIL_SECONDS, render_to_array, render_to_wav
 from cocomposer.audio.synth import FLUIDSYNTH_BLOCK_FRAMES, SoundFontSynth
 from cocomposer.core import Note, Song, Track
@@ -147,9 +148,16 @@ def test_a_file_that_is_not_a_soundfont_is_refused(tmp_path):
 
 def test_a_corrupt_soundfont_body_is_refused(tmp_path):
     corrupt = tmp_path / "broken.sf2"
-    corrupt.write_bytes(b"RIFF" + (1000).to_bytes(4, "little") + b"sfbk" + bytes(64))
+    corrupt.write_bytes(b"RIFF" + (4 + 64).to_bytes(4, "little") + b"sfbk" + bytes(64))
     with pytest.raises(SoundFontError, match="could not load.*broken.sf2"):
         SoundFontSynth(corrupt)
+
+
+def test_a_truncated_soundfont_is_refused_before_fluidsynth_reads_it(tmp_path):
+    cut = tmp_path / "cut.sf3"
+    cut.write_bytes(default_soundfont_path().read_bytes()[:5000])
+    with pytest.raises(SoundFontError, match=r"truncated \(5,000 of .* bytes\).*cut.sf3"):
+        SoundFontSynth(cut)
 
 
 def test_a_directory_is_not_a_soundfont(tmp_path):
