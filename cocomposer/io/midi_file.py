@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import mido
 import numpy as np
+import pretty_midi
 
 from cocomposer.core import KeySignature, Note, Song, TempoChange, TimeSignature, Track, VoiceRole
 from cocomposer.core.song import DRUM_CHANNEL
@@ -130,6 +131,7 @@ class _TrackEvents:
     note_keys: list[int] = field(default_factory=list)  # channel * 128 + pitch
     note_velocities: list[int] = field(default_factory=list)  # 0 marks a note-off
     programs: dict[int, int] = field(default_factory=dict)  # channel -> first program
+    program_changes: list[tuple[int, int, int]] = field(default_factory=list)  # (tick, channel, program)
     volumes: dict[int, int] = field(default_factory=dict)
     pans: dict[int, int] = field(default_factory=dict)
     tempos: list[tuple[int, int]] = field(default_factory=list)  # (tick, microseconds per quarter)
@@ -159,6 +161,7 @@ def _scan_track(track: Iterable[mido.Message], tick_offset: int) -> _TrackEvents
             velocities.append(0)
         elif kind == "program_change":
             events.programs.setdefault(message.channel, message.program)
+            events.program_changes.append((tick, message.channel, message.program))
         elif kind == "control_change":
             if message.control == VOLUME_CONTROLLER:
                 events.volumes.setdefault(message.channel, message.value)
@@ -313,17 +316,37 @@ def _tracks_from_events(events: _TrackEvents, source_index: int, midi_format: in
             name = f"{events.name} (channel {channel + 1})"
         else:
             name = f"Channel {channel + 1}"
-        tracks.append(Track(
-            name=name,
-            program=events.programs.get(channel, fallback.programs.get(channel, 0)),
-            channel=channel,
-            is_drum=channel == DRUM_CHANNEL,
-            volume=events.volumes.get(channel, fallback.volumes.get(channel, 100)),
-            pan=events.pans.get(channel, fallback.pans.get(channel, 64)),
-            notes=list(map(Note, notes.pitches[chosen].tolist(), starts[chosen].tolist(),
-                           durations[chosen].tolist(), notes.velocities[chosen].tolist())),
-        ))
+        first_program = events.programs.get(channel, fallback.programs.get(channel, 0))
+        parts = _split_by_program(events, channel, notes.starts[chosen], chosen, first_program)
+        for program, part in parts:
+            tracks.append(Track(
+                name=name if len(parts) == 1 else f"{name} ({pretty_midi.program_to_instrument_name(program)})",
+                program=program,
+                channel=channel,
+                is_drum=channel == DRUM_CHANNEL,
+                volume=events.volumes.get(channel, fallback.volumes.get(channel, 100)),
+                pan=events.pans.get(channel, fallback.pans.get(channel, 64)),
+                notes=list(map(Note, notes.pitches[part].tolist(), starts[part].tolist(),
+                               durations[part].tolist(), notes.velocities[part].tolist())),
+            ))
     return tracks
+
+
+def _split_by_program(events: _TrackEvents, channel: int, note_starts: np.ndarray, chosen: np.ndarray,
+                      first_program: int) -> list[tuple[int, np.ndarray]]:
+    """The channel's notes grouped by the program sounding where each starts, in order of first use.
+
+    A track holds one instrument, so a part that changes instrument mid-song becomes one track per
+    instrument (as DAWs import it) instead of playing everything with its first sound.
+    """
+    changes = [(tick, program) for tick, ch, program in events.program_changes if ch == channel]
+    if len({program for _, program in changes}) <= 1:
+        return [(first_program, chosen)]
+    change_ticks = np.array([tick for tick, _ in changes])
+    change_programs = np.array([first_program] + [program for _, program in changes])
+    programs = change_programs[np.searchsorted(change_ticks, note_starts, side="right")]
+    order = dict.fromkeys(programs.tolist())
+    return [(program, chosen[programs == program]) for program in order]
 
 
 def _text_from_meta(text: str) -> str:

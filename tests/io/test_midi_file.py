@@ -298,6 +298,16 @@ def test_program_in_a_setup_track_applies_to_the_notes_track(tmp_path: Path) -> 
     assert (track.name, track.program, track.volume) == ("Organ", 19, 55)
 
 
+def test_a_part_that_changes_instrument_mid_song_becomes_one_track_per_instrument(tmp_path: Path) -> None:
+    data = midi_bytes([[mido.MetaMessage("track_name", name="Lead"), mido.Message("program_change", program=0),
+                        on(60), off(60, 480), mido.Message("program_change", program=40), on(62), off(62, 480),
+                        mido.Message("program_change", program=0), on(64), off(64, 480)]])
+    tracks = load_midi(write(tmp_path, data)).tracks
+    assert [(t.name, t.program) for t in tracks] == [("Lead (Acoustic Grand Piano)", 0), ("Lead (Violin)", 40)]
+    assert [n.pitch for n in tracks[0].notes] == [60, 64] and [n.pitch for n in tracks[1].notes] == [62]
+    assert note_tuples(tracks[1]) == [(62, 480, 480, 90)]
+
+
 def test_one_type_1_track_on_several_channels_becomes_one_part_per_channel(tmp_path: Path) -> None:
     data = midi_bytes([[mido.MetaMessage("track_name", name="Piano"), on(60), on(40, channel=1),
                         off(60, 480), off(40, 0, channel=1)]])
