@@ -151,9 +151,16 @@ def crosses_a_voice(grid: np.ndarray, frame: int, voice: int, token: int) -> boo
 def voice_led_choice(grid: np.ndarray, frame: int, voice: int, scores: np.ndarray) -> int:
     """The best-scoring allowed token for the cell that keeps the voice rules; where none keeps both,
     the best that crosses no voice, else the best of all."""
-    candidates = [int(t) for t in np.argsort(-scores) if np.isfinite(scores[t])]
-    uncrossed = [t for t in candidates if not _is_pitch(t) or not crosses_a_voice(grid, frame, voice, t)]
-    for token in uncrossed:
+    best = int(np.argmax(scores))
+    if not _is_pitch(best) or not (crosses_a_voice(grid, frame, voice, best) or makes_parallel(grid, frame, voice, best)):
+        return best  # the usual case: the model's own choice already keeps the rules
+    uncrossed = None
+    for token in map(int, np.argsort(-scores)):
+        if not np.isfinite(scores[token]):
+            break
+        if _is_pitch(token) and crosses_a_voice(grid, frame, voice, token):
+            continue
         if not _is_pitch(token) or not makes_parallel(grid, frame, voice, token):
             return token
-    return (uncrossed or candidates or [int(np.argmax(scores))])[0]
+        uncrossed = token if uncrossed is None else uncrossed
+    return best if uncrossed is None else uncrossed
