@@ -7,10 +7,11 @@ the `fluidsynth` command line (so renders sound and measure alike), and applies 
 from __future__ import annotations
 
 import ctypes
+import io
 import os
 import sys
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 from typing import Iterator
 
@@ -21,7 +22,8 @@ from cocomposer.audio.schedule import EventKind, EventSchedule
 from cocomposer.paths import default_soundfont_path
 
 try:
-    import fluidsynth
+    with redirect_stdout(io.StringIO()):  # pyfluidsynth prints where it found the library when CI is set
+        import fluidsynth
 except ImportError as error:  # pyfluidsynth raises ImportError when libfluidsynth itself is missing
     raise AudioError(f"FluidSynth is not available ({error}); install libfluidsynth 2.x to render and play audio")\
         from error

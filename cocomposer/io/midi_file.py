@@ -11,11 +11,11 @@ import io
 import os
 import struct
 from collections.abc import Callable, Iterable
+from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 
 import mido
 import numpy as np
-import pretty_midi
 
 from cocomposer.core import KeySignature, Note, Song, TempoChange, TimeSignature, Track, VoiceRole
 from cocomposer.core.song import DRUM_CHANNEL
@@ -320,7 +320,7 @@ def _tracks_from_events(events: _TrackEvents, source_index: int, midi_format: in
         parts = _split_by_program(events, channel, notes.starts[chosen], chosen, first_program)
         for program, part in parts:
             tracks.append(Track(
-                name=name if len(parts) == 1 else f"{name} ({pretty_midi.program_to_instrument_name(program)})",
+                name=name if len(parts) == 1 else f"{name} ({_instrument_name(program)})",
                 program=program,
                 channel=channel,
                 is_drum=channel == DRUM_CHANNEL,
@@ -330,6 +330,14 @@ def _tracks_from_events(events: _TrackEvents, source_index: int, midi_format: in
                                durations[part].tolist(), notes.velocities[part].tolist())),
             ))
     return tracks
+
+
+def _instrument_name(program: int) -> str:
+    """The General MIDI name of `program`, from pretty_midi's table (imported only for the rare file
+    that needs it: pretty_midi loads pyfluidsynth, which prints where it found FluidSynth when CI is set)."""
+    with redirect_stdout(io.StringIO()):
+        import pretty_midi
+    return pretty_midi.program_to_instrument_name(program)
 
 
 def _split_by_program(events: _TrackEvents, channel: int, note_starts: np.ndarray, chosen: np.ndarray,
