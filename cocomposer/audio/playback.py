@@ -175,8 +175,7 @@ class Player:
                 return name
             reasons.append(f"{name}: {errors[0].rstrip('.') if errors else 'failed'}")
         tried = "; ".join(reasons) if reasons else "no driver to try"
-        raise AudioDeviceError(f"No audio output device could be opened, so playback is unavailable "
-                               f"({tried}). Rendering to WAV still works.")
+        raise AudioDeviceError(f"no audio output device could be opened ({tried}). Rendering to WAV still works.")
 
     def _buffer_latency_ms(self) -> int:
         """How far the rendered (sequencer) clock runs ahead of what is heard: the driver's buffer."""

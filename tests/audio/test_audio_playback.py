@@ -49,7 +49,7 @@ def clocked_player(monkeypatch, staccato_song):
 
 def test_no_device_raises_a_clear_audio_device_error(monkeypatch, two_track_song):
     monkeypatch.setattr(playback, "_new_audio_driver", lambda settings, synth: None)
-    with pytest.raises(AudioDeviceError, match="playback is unavailable.*alsa.*Rendering to WAV still works"):
+    with pytest.raises(AudioDeviceError, match="no audio output device could be opened.*alsa.*Rendering to WAV still works"):
         Player(two_track_song, drivers=["pulseaudio", "alsa"])
 
 
