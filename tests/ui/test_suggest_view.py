@@ -27,6 +27,20 @@ def test_harmonize_scrolls_the_ghost_notes_and_the_melody_into_view(qtbot, tmp_p
     window.doc.undo_stack.setClean()
 
 
+def test_a_continuation_from_the_right_edge_of_the_view_scrolls_into_view(qtbot, tmp_path, monkeypatch):
+    window = open_window(qtbot, tmp_path, monkeypatch, load_song(demo_song_path()))
+    window.editor.zoom_to_song()
+    viewport, song_end = window.editor.viewport, window.doc.song.length_ticks
+    left, right = viewport.visible_ticks()
+    viewport.set_left_tick(song_end - (right - left))  # the view ends where the continuation starts
+    assert abs(viewport.visible_ticks()[1] - song_end) < 1
+    ask(qtbot, window, "ai_continue")
+    left, right = viewport.visible_ticks()
+    assert left <= song_end and right - song_end >= 0.5 * (right - left)
+    ghosts, canvas = window.suggestions.ghosts, window.editor.canvas
+    assert any(ghosts.note_rect(g).intersects(QRectF(canvas.rect())) for g in window.suggestions.session.ghost_notes())
+
+
 def test_notes_a_rewrite_would_replace_are_marked_under_the_ghosts(qtbot, tmp_path, monkeypatch):
     window = open_window(qtbot, tmp_path, monkeypatch, four_part_song())
     session, overlay, canvas = window.suggestions.session, window.suggestions.ghosts, window.editor.canvas

@@ -79,11 +79,13 @@ class GhostOverlay(QWidget):
         self.update()
 
     def _reveal(self, proposal: Proposal) -> None:
-        """Scroll a new answer into view: its bars when none of them is on screen (a continuation past the
-        right edge), its pitches when a ghost note is above or below the roll (a bass under a melody)."""
+        """Scroll a new answer into view: its bars when less than half of them (or of the view) is on
+        screen (a continuation at or past the right edge), its pitches when a ghost note is above or
+        below the roll (a bass under a melody)."""
         suggestion, vp = proposal.suggestion, self.viewport
         left, right = vp.visible_ticks()
-        if suggestion.end_tick <= left or suggestion.start_tick >= right:
+        shown = min(suggestion.end_tick, right) - max(suggestion.start_tick, left)
+        if shown < 0.5 * min(suggestion.end_tick - suggestion.start_tick, right - left):
             vp.set_left_tick(max(suggestion.start_tick - (right - left) * 0.1, 0.0))
         ghosts = [g.note.pitch for g in proposal.ghost_notes()]
         if not ghosts or self._rows_fit(min(ghosts), max(ghosts), vp.top_y):
