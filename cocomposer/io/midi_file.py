@@ -130,13 +130,20 @@ class _TrackEvents:
     note_ticks: list[int] = field(default_factory=list)
     note_keys: list[int] = field(default_factory=list)  # channel * 128 + pitch
     note_velocities: list[int] = field(default_factory=list)  # 0 marks a note-off
-    programs: dict[int, int] = field(default_factory=dict)  # channel -> first program
     program_changes: list[tuple[int, int, int]] = field(default_factory=list)  # (tick, channel, program)
     volumes: dict[int, int] = field(default_factory=dict)
     pans: dict[int, int] = field(default_factory=dict)
     tempos: list[tuple[int, int]] = field(default_factory=list)  # (tick, microseconds per quarter)
     time_signatures: list[tuple[int, int, int]] = field(default_factory=list)
     keys: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def programs(self) -> dict[int, int]:
+        """Channel -> its first program in this track."""
+        first: dict[int, int] = {}
+        for _, channel, program in self.program_changes:
+            first.setdefault(channel, program)
+        return first
 
     @property
     def has_channel_events(self) -> bool:
@@ -160,7 +167,6 @@ def _scan_track(track: Iterable[mido.Message], tick_offset: int) -> _TrackEvents
             keys.append(message.channel * 128 + message.note)
             velocities.append(0)
         elif kind == "program_change":
-            events.programs.setdefault(message.channel, message.program)
             events.program_changes.append((tick, message.channel, message.program))
         elif kind == "control_change":
             if message.control == VOLUME_CONTROLLER:
@@ -305,7 +311,8 @@ def _tracks_from_events(events: _TrackEvents, source_index: int, midi_format: in
     starts, ends = to_song_ticks(notes.starts), to_song_ticks(notes.ends)
     durations = np.maximum(ends - starts, 1)  # a note switched off as it starts still sounds for a tick
     # A part with settings but no notes yet (an empty exported track) still becomes a Track.
-    channels = sorted(set(notes.channels.tolist())) or sorted({**events.programs, **events.volumes, **events.pans})[:1]
+    programs = events.programs
+    channels = sorted(set(notes.channels.tolist())) or sorted({**programs, **events.volumes, **events.pans})[:1]
     tracks = []
     for channel in channels:
         chosen = np.flatnonzero(notes.channels == channel)
@@ -316,7 +323,7 @@ def _tracks_from_events(events: _TrackEvents, source_index: int, midi_format: in
             name = f"{events.name} (channel {channel + 1})"
         else:
             name = f"Channel {channel + 1}"
-        first_program = events.programs.get(channel, fallback.programs.get(channel, 0))
+        first_program = programs.get(channel, fallback.programs.get(channel, 0))
         parts = _split_by_program(events, channel, notes.starts[chosen], chosen, first_program)
         for program, part in parts:
             tracks.append(Track(
