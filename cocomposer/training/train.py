@@ -69,6 +69,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--windows", type=int, nargs="+", default=list(WINDOW_CHOICES))
     parser.add_argument("--warmup", type=int, default=300, help="steps of linear learning-rate warm-up")
+    parser.add_argument("--chronological", type=float, default=0.4,
+                        help="share of examples trained in the chronological order the NLL is measured in")
+    parser.add_argument("--init-from", type=Path, help="a new run starts from this checkpoint's weights "
+                        "(fresh optimizer and schedule); ignored when --out already holds a run to resume")
+    parser.add_argument("--bf16", action="store_true",
+                        help="bfloat16 autocast: about 1.3x faster on CPUs with AMX, same results in fp32 inference")
     parser.add_argument("--batch-cells", type=int, default=CELLS_PER_BATCH, help="cells per batch (frames x 4 x windows)")
     args = parser.parse_args(argv)
 
@@ -86,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     data = load_jsb(args.data)
     config = ModelConfig(d_model=args.d_model, n_heads=args.heads, n_layers=args.layers,
                          d_ff=4 * args.d_model, dropout=args.dropout)
+    initial = torch.load(args.init_from, weights_only=False) if args.init_from else None
+    if initial:
+        config = ModelConfig(**initial["config"])
     model = TwoStreamModel(config)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     step, best_valid = 0, float("inf")
@@ -97,15 +106,18 @@ def main(argv: list[str] | None = None) -> int:
         step, best_valid = state["step"], state["best_valid"]
         log(f"resumed at step {step} (best valid {best_valid:.4f})")
     else:
+        if initial:
+            model.load_state_dict(initial["model"])
         log(f"new run: {config.to_dict()} args={vars(args)}")
-    sampler = WindowSampler(data["train"], seed=args.seed + step)
+    sampler = WindowSampler(data["train"], seed=args.seed + step, chronological_probability=args.chronological)
     rng = np.random.default_rng(args.seed + step)
     valid = data["valid"][: args.valid_chorales]
 
     def save(path: Path) -> None:
         tmp = path.with_suffix(".tmp")
         torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
-                    "best_valid": best_valid, "config": config.to_dict(), "args": vars(args)}, tmp)
+                    "best_valid": best_valid, "config": config.to_dict(),
+                    "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}}, tmp)
         tmp.replace(path)
 
     model.train()
@@ -114,8 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         frames = int(rng.choice(args.windows))
         batch = sampler.batch(max(4, args.batch_cells // (4 * frames)), frames)
         tokens, rank = torch.from_numpy(batch.tokens), torch.from_numpy(batch.rank)
-        log_probs = model(tokens, rank, torch.from_numpy(batch.beat_phase))
-        loss = masked_nll(log_probs, tokens, rank > 0)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+            log_probs = model(tokens, rank, torch.from_numpy(batch.beat_phase))
+        loss = masked_nll(log_probs.float(), tokens, rank > 0)
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(step, args.steps, args.lr, args.warmup)
         optimizer.zero_grad(set_to_none=True)

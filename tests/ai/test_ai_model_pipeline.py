@@ -65,6 +65,19 @@ def test_training_resumes_from_its_checkpoint(tiny_model, jsb_path, tiny_trainin
     assert "resumed at step 60" in log and "step 62 valid" in log
 
 
+def test_a_new_run_can_start_from_another_runs_weights(tiny_model, jsb_path, tiny_training_args, tmp_path):
+    """--init-from (the shipped model's second phase): a fresh schedule on trained weights, here in bf16."""
+    from cocomposer.training import train
+
+    source = torch.load(tiny_model.parent / "best.pt", weights_only=False)
+    assert train.main(tiny_training_args + ["--data", str(jsb_path), "--out", str(tmp_path), "--steps", "2",
+                                       "--eval-every", "2", "--lr", "1e-9", "--bf16", "--chronological", "1",
+                                       "--init-from", str(tiny_model.parent / "best.pt")]) == 0
+    continued = torch.load(tmp_path / "latest.pt", weights_only=False)
+    assert continued["step"] == 2 and continued["config"] == source["config"]
+    assert abs(continued["best_valid"] - source["best_valid"]) < 0.01  # untrained weights would score ~4.2
+
+
 def test_missing_and_corrupt_model_files_give_clear_errors(tmp_path):
     with pytest.raises(ModelError, match="not found"):
         load_model(tmp_path / "nope.onnx")
