@@ -2,22 +2,23 @@
 
 Port callbacks arrive on rtmidi's thread and are handed to the UI thread through a queued signal;
 everything recorded in one take becomes one undo step. Played keys sound through the live synth. Notes
-are timed by the audio clock; with no audio device (nothing plays, the playhead stands still) by the
-wall clock since arming, through the song's tempo map.
+are timed by the audio clock; with no audio device (nothing plays) by the wall clock since arming,
+through the song's tempo map, and the playhead follows that clock until the take ends, then goes back to
+where the take began, as Stop does after playing.
 """
 
 from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from cocomposer.core import Note
 from cocomposer.core.editing import quantize_note
 from cocomposer.ui import commands
 from cocomposer.ui.document import SongDocument
 from cocomposer.ui.pianoroll.tools import EditSettings
-from cocomposer.ui.playback import PlaybackController
+from cocomposer.ui.playback import POLL_INTERVAL_MS, PlaybackController
 
 
 def midi_input_ports() -> tuple[list[str], str | None]:
@@ -50,6 +51,9 @@ class MidiRecorder(QObject):
         self._armed_tick = 0  # the playhead when the take began
         self._armed_at = 0.0  # time.monotonic() then
         self.message_received.connect(self.handle_note)
+        self._wall_clock_timer = QTimer(self)  # moves the playhead when no audio clock does
+        self._wall_clock_timer.setInterval(POLL_INTERVAL_MS)
+        self._wall_clock_timer.timeout.connect(lambda: self.playback.set_playhead(self._tick_now()))
 
     @property
     def available(self) -> bool:
@@ -71,6 +75,8 @@ class MidiRecorder(QObject):
         self._take, self._held = [], {}
         self._armed_tick, self._armed_at = self.playback.current_tick(), time.monotonic()
         self._port = mido.open_input(port_name or self.ports[0], callback=self._on_port_message)
+        if self.playback.unavailable_reason is not None:
+            self._wall_clock_timer.start()
 
     def _on_port_message(self, message) -> None:
         if message.type == "note_on" and message.velocity > 0:
@@ -108,6 +114,9 @@ class MidiRecorder(QObject):
         if self._port is not None:
             self._port.close()
             self._port = None
+        if self._wall_clock_timer.isActive():
+            self._wall_clock_timer.stop()
+            self.playback.set_playhead(self._armed_tick)
         take, self._take = self._take, []
         track = self.doc.current_track
         if take and track is not None:

@@ -109,13 +109,14 @@ def test_without_audio_a_take_is_timed_by_the_wall_clock_and_lands_as_one_step(q
     assert "computer's clock" in window.statusBar().currentMessage()
     keyboard.tap(qtbot, 67, 100, held_ms=500)  # 500 ms = 480 ticks at 120 bpm
     keyboard.tap(qtbot, 69, 80, held_ms=250)
+    assert window.playback.playhead > 3840 + 600  # the playhead follows the take's clock on screen
     press_record(qtbot, window)
     first, second = sorted((n for n in track.notes if n.start >= 3840), key=lambda n: n.start)
     assert (first.pitch, first.velocity, second.pitch, second.velocity) == (67, 100, 69, 80)
     assert 3840 <= first.start < 3840 + 300
     assert 380 <= first.duration <= 800 and 190 <= second.duration <= 500
     assert second.start >= first.end
-    assert window.playback.playhead == 3840 and not window.playback.is_playing
+    assert window.playback.playhead == 3840 and not window.playback.is_playing  # back where the take began
     stack.undo()
     assert len(track.notes) == 4
 
