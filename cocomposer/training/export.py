@@ -15,6 +15,7 @@ import torch
 
 from cocomposer.ai.vocabulary import MASK, MAX_PITCH, MIN_PITCH, NUM_CLASSES, REST, VOICE_NAMES
 from cocomposer.training.model import ModelConfig, TwoStreamModel
+from cocomposer.training.train import command_line
 
 INPUT_NAMES = ["context_tokens", "context_rank", "context_frame", "context_voice",
                "query_rank", "query_frame", "query_voice", "beat_phase"]
@@ -78,6 +79,19 @@ def verify_against_torch(model: TwoStreamModel, path: str | Path, tolerance: flo
     return worst
 
 
+def training_commands(state: dict) -> list[str]:
+    """The commands that trained this checkpoint, earliest first: a run started --init-from another
+    checkpoint is preceded by that checkpoint's own commands when it is still on disk."""
+    args = state.get("args", {})
+    source = args.get("init_from")
+    earlier: list[str] = []
+    if source and Path(source).is_file():
+        earlier = training_commands(torch.load(source, map_location="cpu", weights_only=False))
+    elif source:
+        earlier = [f"(the run that wrote {source}; that checkpoint is gone, so its command is unknown)"]
+    return earlier + [command_line(args)]
+
+
 def model_card(state: dict, onnx_path: Path, max_difference: float) -> dict:
     args = state.get("args", {})
     return {
@@ -104,7 +118,8 @@ def model_card(state: dict, onnx_path: Path, max_difference: float) -> dict:
         "export_check": {"max_abs_logprob_difference_vs_torch": max_difference},
         "validation": {"chronological_nll_per_token": state.get("best_valid")},
         "metrics": {},
-        "training_command": "python -m cocomposer.training.train --data ../shared/data/jsb/Jsb16thSeparated.json --out checkpoints/main --steps %d && python -m cocomposer.training.export checkpoints/main/best.pt -o resources/model/cocomposer-satb.onnx" % args.get("steps", state["step"]),
+        "training_commands": training_commands(state) + [
+            f"python -m cocomposer.training.export {Path(args.get('out', 'checkpoints/main')) / 'best.pt'} -o resources/model/{onnx_path.name}"],
         "licence": "Model weights: MIT, like the code. Training data: J. S. Bach chorales, public domain.",
     }
 

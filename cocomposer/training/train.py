@@ -53,7 +53,7 @@ def learning_rate(step: int, total_steps: int, peak: float, warmup: int = 300) -
     return peak * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", required=True, help="Jsb16thSeparated.json")
     parser.add_argument("--out", required=True, help="checkpoint and log folder (resumed if present)")
@@ -76,7 +76,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bf16", action="store_true",
                         help="bfloat16 autocast: about 1.3x faster on CPUs with AMX, same results in fp32 inference")
     parser.add_argument("--batch-cells", type=int, default=CELLS_PER_BATCH, help="cells per batch (frames x 4 x windows)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def command_line(args: dict) -> str:
+    """The shell command that trains with `args` (a checkpoint's saved arguments), defaults left out."""
+    parser = build_parser()
+    words = ["python -m cocomposer.training.train"]
+    for action in parser._actions:
+        value = args.get(action.dest)
+        if action.dest == "help" or value is None or str(value) == str(action.default):
+            continue
+        flag = action.option_strings[0]
+        if isinstance(action, argparse._StoreTrueAction):
+            words.append(flag)
+        else:
+            words += [flag] + [str(v) for v in (value if isinstance(value, list) else [value])]
+    return " ".join(words)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
 
     torch.set_num_threads(args.threads)
     out = Path(args.out)

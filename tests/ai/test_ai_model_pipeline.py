@@ -13,7 +13,7 @@ from cocomposer.ai.likelihood import chronological_windows, stack_windows
 from cocomposer.ai.model_session import CellList, load_model
 from cocomposer.ai.vocabulary import MASK
 from cocomposer.training.data import load_jsb, pitches_to_tokens
-from cocomposer.training.export import load_checkpoint
+from cocomposer.training.export import load_checkpoint, training_commands
 
 
 def test_training_improves_on_uniform_and_logs(tiny_model):
@@ -76,6 +76,9 @@ def test_a_new_run_can_start_from_another_runs_weights(tiny_model, jsb_path, tin
     continued = torch.load(tmp_path / "latest.pt", weights_only=False)
     assert continued["step"] == 2 and continued["config"] == source["config"]
     assert abs(continued["best_valid"] - source["best_valid"]) < 0.01  # untrained weights would score ~4.2
+    first, second = training_commands(continued)  # as the model card states how to reproduce it
+    assert "--init-from" not in first and f"--out {tiny_model.parent}" in first
+    assert f"--init-from {tiny_model.parent / 'best.pt'}" in second and "--bf16" in second
 
 
 def test_missing_and_corrupt_model_files_give_clear_errors(tmp_path):
