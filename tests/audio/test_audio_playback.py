@@ -21,7 +21,8 @@ def wav_samples(path) -> np.ndarray:
         return np.frombuffer(reader.readframes(reader.getnframes()), "<i2").reshape(-1, 2) / 32768.0
 
 
-def wait_until(condition, timeout_seconds=3.0):
+def wait_until(condition, timeout_seconds=10.0):
+    """Waits on the real-time audio thread, which a loaded machine can hold back for seconds."""
     deadline = time.monotonic() + timeout_seconds
     while not condition():
         assert time.monotonic() < deadline, "timed out"
