@@ -108,7 +108,35 @@ def mask_predict(
             batch_rank[b][cells] = GIVEN_RANK
         if progress:
             progress((step + 1) / passes)
+    _rewrite_lone_sixteenths(model, batch_tokens, batch_rank, free, forbidden, phase, confidence, voice_rules)
     return DecodeResult(batch_tokens, confidence)
+
+
+def lone_sixteenths(tokens: np.ndarray) -> np.ndarray:
+    """Cells (..., T, 4) holding a pitch that differs from the same voice's cells on both sides: notes one
+    16th long, which Bach writes in about 3% of his inner and bass notes."""
+    lone = np.zeros(tokens.shape, dtype=bool)
+    middle = tokens[..., 1:-1, :]
+    lone[..., 1:-1, :] = (middle != tokens[..., :-2, :]) & (middle != tokens[..., 2:, :]) & (middle > REST) & (middle < MASK)
+    return lone
+
+
+def _rewrite_lone_sixteenths(model, tokens, rank, written, forbidden, phase, confidence, voice_rules) -> None:
+    """One more pass over the written notes only a 16th long, each asked again with everything around
+    it known, taking the model's most likely value. Cells sampled in the same pass disagree with their
+    neighbours now and then; the result is a flicker of 16ths (a quarter to a third of the notes; Bach's
+    3%) that this pass turns back into held notes wherever the model, seeing both sides, prefers that."""
+    lone = lone_sixteenths(tokens) & written
+    for b in np.flatnonzero(lone.any(axis=(1, 2))):  # one variant at a time: rows may differ in count
+        asked_tokens, asked_rank = tokens[b:b + 1].copy(), rank[b:b + 1].copy()
+        asked_tokens[0][lone[b]], asked_rank[0][lone[b]] = MASK, FREE_RANK
+        log_probs = np.where(forbidden[b], -np.inf, model.grid_log_probs(asked_tokens, asked_rank, phase[b:b + 1])[0])
+        log_probs -= np.logaddexp.reduce(log_probs, axis=-1, keepdims=True)
+        for frame, voice in zip(*np.nonzero(lone[b])):
+            scores = log_probs[frame, voice]
+            token = voice_led_choice(tokens[b], frame, voice, scores) if voice_rules else int(np.argmax(scores))
+            tokens[b, frame, voice] = token
+            confidence[b, frame, voice] = np.exp(scores[token])
 
 
 def _is_pitch(token: int) -> bool:
