@@ -30,8 +30,9 @@ class DecodeResult:
 
 
 def default_passes(free_cells: int) -> int:
-    """Enough passes that each commits about 64 cells, within 4..12."""
-    return int(min(12, max(4, math.ceil(free_cells / 64))))
+    """Enough passes that each commits about 80 cells, within 4..12 (8 bars of harmony: 5 passes, then
+    the lone-16th pass; 6 passes wrote no better harmony, 0.345 against 0.344 of Bach's exact pitches)."""
+    return int(min(12, max(4, math.ceil(free_cells / 80))))
 
 
 def mask_predict(
