@@ -1,6 +1,8 @@
 """Export a trained checkpoint to ONNX (dynamic batch and length), check it against torch, write the card.
 
-    python -m cocomposer.training.export checkpoints/main/best.pt -o resources/model/cocomposer-satb.onnx
+    python -m cocomposer.training.export checkpoints/long/best.pt -o resources/model/cocomposer-satb.onnx
+
+The card's training_commands are every phase's command, rebuilt from the checkpoints' saved arguments.
 """
 
 from __future__ import annotations

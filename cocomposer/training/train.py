@@ -1,8 +1,9 @@
 """Train the two-stream model on the JSB chorales (train split; valid for model selection).
 
 Resumable: the latest checkpoint in --out is picked up automatically, so an interrupted run goes on
-where it stopped; progress goes to --out/train.log. Typical use (about 80-120 minutes on 2 CPU cores):
-    python -m cocomposer.training.train --data ../shared/data/jsb/Jsb16thSeparated.json --out checkpoints/main
+where it stopped; progress goes to --out/train.log. The shipped model is two runs (docs/MODEL.md): a
+first phase, then a second started --init-from the first's best weights with a new schedule.
+    python -m cocomposer.training.train --data ../shared/data/jsb/Jsb16thSeparated.json --out checkpoints/main --steps 2400
 """
 
 from __future__ import annotations
