@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from cocomposer.paths import shared_data_dir  # noqa: E402
 from cocomposer.training.data import WindowSampler, load_jsb  # noqa: E402
 from cocomposer.training.model import ModelConfig, TwoStreamModel  # noqa: E402
-from cocomposer.training.train import CELLS_PER_BATCH, masked_nll  # noqa: E402
+from cocomposer.training.train import CELLS_PER_BATCH, batch_loss  # noqa: E402
 
 
 def seconds_per_step(sampler: WindowSampler, frames: int, bf16: bool, steps: int) -> float:
@@ -32,11 +32,8 @@ def seconds_per_step(sampler: WindowSampler, frames: int, bf16: bool, steps: int
     times = []
     for _ in range(steps + 1):
         batch = sampler.batch(CELLS_PER_BATCH // (4 * frames), frames)
-        tokens, rank = torch.from_numpy(batch.tokens), torch.from_numpy(batch.rank)
         started = time.perf_counter()
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            log_probs = model(tokens, rank, torch.from_numpy(batch.beat_phase))
-        loss = masked_nll(log_probs.float(), tokens, rank > 0)
+        loss = batch_loss(model, batch, bf16)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()

@@ -75,9 +75,7 @@ def mask_predict(
         still_free = batch_rank == FREE_RANK
         if not still_free.any():
             break
-        log_probs = model.grid_log_probs(batch_tokens, batch_rank, phase)
-        log_probs = np.where(forbidden, -np.inf, log_probs)
-        log_probs -= np.logaddexp.reduce(log_probs, axis=-1, keepdims=True)
+        log_probs = allowed_log_probs(model, batch_tokens, batch_rank, phase, forbidden)
         if temperature > 0:
             gumbel = -np.log(-np.log(rng.random(log_probs.shape) + 1e-12) + 1e-12)
             sampled_scores = log_probs / temperature + gumbel
@@ -113,6 +111,12 @@ def mask_predict(
     return DecodeResult(batch_tokens, confidence)
 
 
+def allowed_log_probs(model: ModelSession, tokens, rank, phase, forbidden) -> np.ndarray:
+    """The model's log-probabilities renormalised over the classes each cell may take."""
+    log_probs = np.where(forbidden, -np.inf, model.grid_log_probs(tokens, rank, phase))
+    return log_probs - np.logaddexp.reduce(log_probs, axis=-1, keepdims=True)
+
+
 def lone_sixteenths(tokens: np.ndarray) -> np.ndarray:
     """Cells (..., T, 4) holding a pitch that differs from the same voice's cells on both sides: notes one
     16th long, which Bach writes in about 3% of his inner and bass notes."""
@@ -131,8 +135,7 @@ def _rewrite_lone_sixteenths(model, tokens, rank, written, forbidden, phase, con
     for b in np.flatnonzero(lone.any(axis=(1, 2))):  # one variant at a time: rows may differ in count
         asked_tokens, asked_rank = tokens[b:b + 1].copy(), rank[b:b + 1].copy()
         asked_tokens[0][lone[b]], asked_rank[0][lone[b]] = MASK, FREE_RANK
-        log_probs = np.where(forbidden[b], -np.inf, model.grid_log_probs(asked_tokens, asked_rank, phase[b:b + 1])[0])
-        log_probs -= np.logaddexp.reduce(log_probs, axis=-1, keepdims=True)
+        log_probs = allowed_log_probs(model, asked_tokens, asked_rank, phase[b:b + 1], forbidden[b:b + 1])[0]
         for frame, voice in zip(*np.nonzero(lone[b])):
             scores = log_probs[frame, voice]
             token = voice_led_choice(tokens[b], frame, voice, scores) if voice_rules else int(np.argmax(scores))

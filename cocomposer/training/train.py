@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from cocomposer.ai.likelihood import chronological_windows, group_by_length, stack_windows
-from cocomposer.training.data import WindowSampler, load_jsb, pitches_to_tokens
+from cocomposer.training.data import Batch, WindowSampler, load_jsb, pitches_to_tokens
 from cocomposer.training.model import ModelConfig, TwoStreamModel
 
 WINDOW_CHOICES = (32, 64, 64, 96, 128)
@@ -28,6 +28,14 @@ CELLS_PER_BATCH = 8192
 def masked_nll(log_probs: torch.Tensor, tokens: torch.Tensor, selected: torch.Tensor) -> torch.Tensor:
     picked = log_probs.gather(-1, tokens.unsqueeze(-1)).squeeze(-1)
     return -picked[selected].mean()
+
+
+def batch_loss(model: TwoStreamModel, batch: Batch, bf16: bool = False) -> torch.Tensor:
+    """Mean NLL of a training batch's predicted cells; bf16 runs the model under bfloat16 autocast."""
+    tokens, rank = torch.from_numpy(batch.tokens), torch.from_numpy(batch.rank)
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        log_probs = model(tokens, rank, torch.from_numpy(batch.beat_phase))
+    return masked_nll(log_probs.float(), tokens, rank > 0)
 
 
 @torch.no_grad()
@@ -146,10 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     while step < args.steps:
         frames = int(rng.choice(args.windows))
         batch = sampler.batch(max(4, args.batch_cells // (4 * frames)), frames)
-        tokens, rank = torch.from_numpy(batch.tokens), torch.from_numpy(batch.rank)
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
-            log_probs = model(tokens, rank, torch.from_numpy(batch.beat_phase))
-        loss = masked_nll(log_probs.float(), tokens, rank > 0)
+        loss = batch_loss(model, batch, args.bf16)
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(step, args.steps, args.lr, args.warmup)
         optimizer.zero_grad(set_to_none=True)
